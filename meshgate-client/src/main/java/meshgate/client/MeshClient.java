@@ -1,0 +1,600 @@
+package meshgate.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import meshgate.protocol.ChunkRange;
+import meshgate.protocol.MeshHeaders;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client of the MESH API for one mailbox. Thread-safe; share one per mailbox. Messages of any size are streamed:
+ * memory stays within about one chunk ({@link Builder#chunkSize}) plus one crumb ({@link Builder#crumbSize}).
+ */
+public final class MeshClient implements AutoCloseable {
+    static final Logger LOG = LoggerFactory.getLogger(MeshClient.class);
+
+    /** Below the 20 MB per-request limit of MESH's internet-facing endpoints, with room for gzip's worst case. */
+    public static final int DEFAULT_CHUNK_SIZE = 19 * 1024 * 1024;
+    /** MESH requires every chunk but the last to be larger than 5 MiB. */
+    public static final int MIN_CHUNK_SIZE = 5 * 1024 * 1024 + 1;
+    /** The per-request limit of MESH's HSCN endpoints. */
+    public static final int MAX_CHUNK_SIZE = 100_000_000;
+    public static final int DEFAULT_CRUMB_SIZE = 64 * 1024;
+    public static final String VERSION = "0.1.0";
+
+    private static final DateTimeFormatter MESH_TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+    /** How far MESH's clock may be behind ours when matching a message we may have sent already. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+    private final OkHttpClient ok;
+    private final MeshHttp http;
+    private final int chunkSize;
+    private final int crumbSize;
+    private final boolean deduplicateSends;
+    private final Clock clock;
+
+    private MeshClient(Builder builder) {
+        this.chunkSize = builder.chunkSize;
+        this.crumbSize = builder.crumbSize;
+        this.deduplicateSends = builder.deduplicateSends;
+        this.clock = builder.clock;
+        OkHttpClient.Builder okBuilder = new OkHttpClient.Builder()
+                .protocols(List.of(Protocol.HTTP_1_1))
+                .connectTimeout(builder.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(builder.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .writeTimeout(builder.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .retryOnConnectionFailure(false)
+                .followRedirects(false);
+        MeshTls tls = builder.tls;
+        if ("https".equalsIgnoreCase(builder.baseUrl.getScheme())) {
+            okBuilder.sslSocketFactory(tls.sslContext().getSocketFactory(), tls.trustManager());
+            if (!tls.verifies()) {
+                okBuilder.hostnameVerifier((host, session) -> true);
+                LOG.warn("mesh_tls_verification_disabled base_url={} mailbox={} note=\"server certificates and host "
+                        + "names are NOT checked; use only with a local sandbox\"", builder.baseUrl,
+                        builder.credentials.mailbox());
+            }
+        }
+        this.ok = okBuilder.build();
+        String userAgent = "meshgate/" + VERSION + " (" + System.getProperty("os.name") + "; java "
+                + System.getProperty("java.version") + ")";
+        this.http = new MeshHttp(ok, builder.baseUrl, builder.credentials, builder.retryPolicy, clock, userAgent);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String mailbox() {
+        return http.mailbox();
+    }
+
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /** Validates the mailbox and credentials (MESH asks for this once a day), identifying this client to MESH. */
+    public void handshake() {
+        http.execute("handshake", r -> r.url(http.url(mailboxPath()))
+                .header(MeshHeaders.CLIENT_VERSION, "MeshGate==" + VERSION)
+                .header(MeshHeaders.OS_NAME, System.getProperty("os.name", "unknown"))
+                .header(MeshHeaders.OS_VERSION, System.getProperty("os.version", "unknown"))
+                .header(MeshHeaders.OS_ARCHITECTURE, System.getProperty("os.arch", "unknown"))
+                .header(MeshHeaders.JAVA_VERSION, System.getProperty("java.version", "unknown"))
+                .post(RequestBody.create(new byte[0])), response -> null);
+        LOG.info("mesh_handshake mailbox={} result=ok", mailbox());
+    }
+
+    /** Sends a file, chunk by chunk, reading one crumb at a time (one chunk at a time when compressing). */
+    public SendResult send(OutboundMessage message, Path file) {
+        try (ChunkSource source = ChunkSource.of(file, chunkSize, crumbSize, message.compress())) {
+            return send(message, source);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Sends exactly {@code length} bytes of a stream; holds one chunk in memory so that it can be sent again. */
+    public SendResult send(OutboundMessage message, InputStream content, long length) {
+        try (ChunkSource source = ChunkSource.of(content, length, chunkSize, crumbSize, message.compress())) {
+            return send(message, source);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Sends a stream of unknown length. MESH needs the chunk count with the first chunk, so content longer than one
+     * chunk is first spooled to a temporary file (deleted afterwards); memory stays bounded either way.
+     */
+    public SendResult send(OutboundMessage message, InputStream content) {
+        try {
+            byte[] head = content.readNBytes(chunkSize);
+            if (head.length < chunkSize) {
+                return send(message, head);
+            }
+            Path spool = Files.createTempFile("meshgate-send-", ".spool");
+            try {
+                try (OutputStream out = Files.newOutputStream(spool)) {
+                    out.write(head);
+                    head = null;
+                    content.transferTo(out);
+                }
+                return send(message, spool);
+            } finally {
+                Files.deleteIfExists(spool);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public SendResult send(OutboundMessage message, byte[] content) {
+        return send(message, new java.io.ByteArrayInputStream(content), content.length);
+    }
+
+    private SendResult send(OutboundMessage message, ChunkSource source) throws IOException {
+        OutboundMessage routed = message.localId().isEmpty() && deduplicateSends
+                ? message.withLocalId("meshgate-" + UUID.randomUUID())
+                : message;
+        checkHeaderValues(routed);
+        int total = source.count();
+        long[] sent = {0};
+        Instant started = clock.instant();
+        String messageId = http.withRetries("send", () -> sendFirstChunk(routed, source, total, started, sent));
+        for (int number = 2; number <= total; number++) {
+            ChunkRange range = new ChunkRange(number, total);
+            RequestBody body = body(source, number);
+            http.execute("send chunk " + range, r -> {
+                r.url(http.url(mailboxPath() + "/outbox/" + messageId + "/" + range.number()))
+                        .header(MeshHeaders.CHUNK_RANGE, range.toString())
+                        .header(MeshHeaders.CONTENT_TYPE, MeshHeaders.OCTET_STREAM);
+                if (routed.compress()) {
+                    r.header(MeshHeaders.CONTENT_ENCODING, "gzip");
+                }
+                return r.post(body);
+            }, response -> null);
+            sent[0] += contentLength(body);
+        }
+        LOG.info("mesh_sent mailbox={} to={} workflow_id={} message_id={} local_id={} chunks={} bytes={} compressed={}",
+                mailbox(), routed.to(), routed.workflowId(), messageId, routed.localId().orElse(""), total, sent[0],
+                routed.compress());
+        return new SendResult(messageId, routed.localId().orElse(""), total, sent[0]);
+    }
+
+    /**
+     * Sends chunk 1, which creates the message. When the outcome is unknown (the connection failed, or MESH
+     * answered 5xx), MESH may have created it anyway: before the next try, look for it by local id, so that a retry
+     * never makes a second message.
+     */
+    private String sendFirstChunk(OutboundMessage message, ChunkSource source, int total, Instant started, long[] sent) {
+        try {
+            RequestBody body = body(source, 1);
+            String id = http.execute("send", r -> firstChunkRequest(r, message, total, body),
+                    response -> MeshHttp.json(response).path("message_id").asText(null));
+            if (id == null || id.isEmpty()) {
+                throw new MeshRejectedException("send failed: MESH accepted but gave no message_id", 202, null, null,
+                        null, null);
+            }
+            sent[0] += contentLength(body);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (MeshException e) {
+            if (!e.isRetryable() || message.localId().isEmpty() || !deduplicateSends) {
+                throw e;
+            }
+            Optional<TrackingInfo> existing;
+            try {
+                existing = findSentSince(message.localId().get(), started);
+            } catch (MeshException lookupFailed) {
+                e.addSuppressed(lookupFailed);
+                throw e;
+            }
+            if (existing.isPresent()) {
+                LOG.info("mesh_send_recovered message_id={} local_id={} note=\"first chunk had been accepted\"",
+                        existing.get().messageId(), message.localId().get());
+                return existing.get().messageId();
+            }
+            throw e;
+        }
+    }
+
+    private Request.Builder firstChunkRequest(Request.Builder r, OutboundMessage message, int total, RequestBody body) {
+        Headers.Builder headers = new Headers.Builder()
+                .add(MeshHeaders.FROM, mailbox())
+                .add(MeshHeaders.TO, message.to())
+                .add(MeshHeaders.WORKFLOW_ID, message.workflowId())
+                .add(MeshHeaders.CHUNK_RANGE, new ChunkRange(1, total).toString())
+                .add(MeshHeaders.CONTENT_TYPE, total > 1 ? MeshHeaders.OCTET_STREAM
+                        : message.contentType().orElse(MeshHeaders.OCTET_STREAM));
+        message.subject().ifPresent(v -> headers.addUnsafeNonAscii(MeshHeaders.SUBJECT, v));
+        message.localId().ifPresent(v -> headers.addUnsafeNonAscii(MeshHeaders.LOCAL_ID, v));
+        message.fileName().ifPresent(v -> headers.addUnsafeNonAscii(MeshHeaders.FILE_NAME, v));
+        message.contentChecksum().ifPresent(v -> headers.add(MeshHeaders.CONTENT_CHECKSUM, v));
+        if (message.contentCompressed()) {
+            headers.add(MeshHeaders.CONTENT_COMPRESSED, "Y");
+        }
+        if (message.contentEncrypted()) {
+            headers.add(MeshHeaders.CONTENT_ENCRYPTED, "Y");
+        }
+        if (message.compress()) {
+            headers.add(MeshHeaders.CONTENT_ENCODING, "gzip");
+        }
+        Headers signed = r.url(http.url(mailboxPath() + "/outbox")).build().headers();
+        return r.headers(signed.newBuilder().addAll(headers.build()).build()).post(body);
+    }
+
+    private static RequestBody body(ChunkSource source, int number) throws IOException {
+        return source.body(number);
+    }
+
+    private static long contentLength(RequestBody body) {
+        try {
+            return body.contentLength();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The message sent with this local id at or after {@code since}, if MESH has one. */
+    private Optional<TrackingInfo> findSentSince(String localId, Instant since) {
+        return trackByLocalId(localId).filter(info -> info.uploadTimestamp()
+                .map(MeshClient::parseMeshTime)
+                .map(uploaded -> !uploaded.isBefore(since.minus(CLOCK_SKEW)))
+                .orElse(true));
+    }
+
+    private static Instant parseMeshTime(String value) {
+        try {
+            if (value.length() == 14 && value.chars().allMatch(Character::isDigit)) {
+                return LocalDateTime.parse(value, MESH_TIMESTAMP).toInstant(ZoneOffset.UTC);
+            }
+            String iso = value.endsWith("Z") || value.contains("+") ? value : value + "Z";
+            return Instant.parse(iso);
+        } catch (RuntimeException e) {
+            return Instant.MAX;
+        }
+    }
+
+    private static void checkHeaderValues(OutboundMessage message) {
+        List<String> values = new ArrayList<>(List.of(message.to(), message.workflowId()));
+        message.subject().ifPresent(values::add);
+        message.localId().ifPresent(values::add);
+        message.fileName().ifPresent(values::add);
+        message.contentChecksum().ifPresent(values::add);
+        for (String value : values) {
+            if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new IllegalArgumentException("MESH header values must not contain control characters: '"
+                        + value.replaceAll("\\p{Cntrl}", "?") + "'");
+            }
+        }
+        if (message.to().isBlank() || message.workflowId().isBlank()) {
+            throw new IllegalArgumentException("a MESH message needs a recipient mailbox and a workflow id");
+        }
+    }
+
+    /** One page of the inbox. */
+    public InboxPage inboxPage(InboxQuery query) {
+        HttpUrl.Builder url = http.url(mailboxPath() + "/inbox").newBuilder()
+                .addQueryParameter("max_results", Integer.toString(query.maxResults()));
+        query.workflowFilter().ifPresent(f -> url.addQueryParameter("workflow_filter", f));
+        return inboxPage(url.build());
+    }
+
+    /** The page named by an earlier page's {@link InboxPage#nextPage()}. */
+    public InboxPage inboxPage(String nextPage) {
+        return inboxPage(http.url(nextPage));
+    }
+
+    private InboxPage inboxPage(HttpUrl url) {
+        return http.execute("list inbox", r -> r.url(url).get(), response -> {
+            JsonNode json = MeshHttp.json(response);
+            List<String> ids = new ArrayList<>();
+            json.path("messages").forEach(id -> ids.add(id.asText()));
+            String next = json.path("links").path("next").asText(null);
+            long count = json.path("approx_inbox_count").asLong(ids.size());
+            return new InboxPage(ids, Optional.ofNullable(next).filter(s -> !s.isBlank()), count);
+        });
+    }
+
+    /** Every message id in the inbox, following MESH's pages to the end. */
+    public List<String> inbox(InboxQuery query) {
+        List<String> all = new ArrayList<>();
+        InboxPage page = inboxPage(query);
+        all.addAll(page.messageIds());
+        while (page.nextPage().isPresent()) {
+            page = inboxPage(page.nextPage().get());
+            all.addAll(page.messageIds());
+        }
+        return all;
+    }
+
+    public List<String> inbox() {
+        return inbox(InboxQuery.all());
+    }
+
+    /** MESH's count of messages waiting in the inbox. */
+    public long inboxCount() {
+        return http.execute("count inbox", r -> r.url(http.url(mailboxPath() + "/count")).get(),
+                response -> MeshHttp.json(response).path("count").asLong());
+    }
+
+    /** A message's headers without its content. */
+    public MessageMetadata headers(String messageId) {
+        return http.execute("message headers", r -> r.url(http.url(inboxPath(messageId))).head(),
+                response -> metadataOf(response, messageId));
+    }
+
+    /** Opens a message for reading as MESH holds it (gzip-encoded when sent so); the caller closes it. */
+    public MessageInputStream open(String messageId) {
+        return new MessageInputStream(this, messageId, fetchChunk(messageId, 1));
+    }
+
+    /** Streams a message into {@code out}; with {@code decompress}, a gzip-encoded message is written decoded. */
+    public MessageMetadata download(String messageId, OutputStream out, boolean decompress) {
+        try (MessageInputStream in = open(messageId)) {
+            InputStream content = decompress && in.metadata().isGzipEncoded()
+                    ? new GzipCompressorInputStream(new BufferedInputStream(in, crumbSize), true)
+                    : in;
+            byte[] crumb = new byte[crumbSize];
+            for (int read; (read = content.read(crumb)) >= 0; ) {
+                out.write(crumb, 0, read);
+            }
+            out.flush();
+            LOG.info("mesh_downloaded mailbox={} message_id={} chunks={} decompressed={}", mailbox(), messageId,
+                    in.totalChunks(), decompress && in.metadata().isGzipEncoded());
+            return in.metadata();
+        } catch (IOException e) {
+            throw new MeshTransportException("download of " + messageId + " failed: " + e.getMessage(), 0, null, null,
+                    null, e);
+        }
+    }
+
+    /**
+     * Streams a message into a file, durably: written beside the target under a temporary name, forced to disk, then
+     * renamed, so the target is never seen incomplete.
+     */
+    public MessageMetadata download(String messageId, Path target, boolean decompress) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path part = dir.resolve(target.getFileName() + ".part-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(dir);
+            MessageMetadata metadata;
+            try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                    OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+                metadata = download(messageId, out, decompress);
+                channel.force(true);
+            }
+            try {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return metadata;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        } finally {
+            try {
+                Files.deleteIfExists(part);
+            } catch (IOException ignored) {
+                // best effort: a stray .part file is harmless and named as such
+            }
+        }
+    }
+
+    /** Acknowledges a message: MESH removes it from the inbox and tells the sender it was collected. */
+    public void acknowledge(String messageId) {
+        http.execute("acknowledge", r -> r.url(http.url(inboxPath(messageId) + "/status/acknowledged"))
+                .put(RequestBody.create(new byte[0])), response -> null);
+        LOG.info("mesh_acknowledged mailbox={} message_id={}", mailbox(), messageId);
+    }
+
+    /** MESH's tracking record of a message this mailbox sent. */
+    public TrackingInfo track(String messageId) {
+        HttpUrl url = http.url(mailboxPath() + "/outbox/tracking").newBuilder()
+                .addQueryParameter("messageID", messageId).build();
+        return http.execute("track", r -> r.url(url).get(), response -> TrackingInfo.fromJson(MeshHttp.json(response)));
+    }
+
+    /** The message this mailbox sent with the given local id, if any (MESH's older tracking by local id). */
+    public Optional<TrackingInfo> trackByLocalId(String localId) {
+        HttpUrl url = http.url(mailboxPath() + "/outbox/tracking").newBuilder().addPathSegment(localId).build();
+        try {
+            return http.execute("track by local id", r -> r.url(url).get(), response -> {
+                if (response.code() == 300) {
+                    throw new MeshRejectedException("track by local id failed: several messages have local id "
+                            + localId, 300, null, null, null, null);
+                }
+                return Optional.of(TrackingInfo.fromJson(MeshHttp.json(response)));
+            });
+        } catch (MeshNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Mailboxes of an organisation (ODS code) that receive a workflow. */
+    public List<MailboxMatch> lookupEndpoint(String odsCode, String workflowId) {
+        HttpUrl url = http.url("/messageexchange/endpointlookup").newBuilder()
+                .addPathSegment(odsCode).addPathSegment(workflowId).build();
+        return http.execute("endpoint lookup", r -> r.url(url).get(), MeshClient::mailboxMatches);
+    }
+
+    /** Mailboxes registered for a workflow. */
+    public List<MailboxMatch> searchWorkflow(String workflowId) {
+        HttpUrl url = http.url("/messageexchange/workflowsearch").newBuilder().addPathSegment(workflowId).build();
+        return http.execute("workflow search", r -> r.url(url).get(), MeshClient::mailboxMatches);
+    }
+
+    private static List<MailboxMatch> mailboxMatches(Response response) throws IOException {
+        List<MailboxMatch> matches = new ArrayList<>();
+        MeshHttp.json(response).path("results").forEach(result -> matches.add(new MailboxMatch(
+                result.hasNonNull("mailbox_id") ? result.path("mailbox_id").asText() : result.path("address").asText(),
+                result.hasNonNull("mailbox_name") ? result.path("mailbox_name").asText()
+                        : result.path("description").asText(""))));
+        return matches;
+    }
+
+    /** Chunk {@code number} of a message, as an open response the caller closes. */
+    Response fetchChunk(String messageId, int number) {
+        String path = number == 1 ? inboxPath(messageId) : inboxPath(messageId) + "/" + number;
+        return http.execute("download chunk " + number, r -> r.url(http.url(path)).get(), response -> response);
+    }
+
+    static MessageMetadata metadataOf(Response response, String messageId) {
+        TreeMap<String, String> headers = new TreeMap<>();
+        for (String name : response.headers().names()) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("mex-") || lower.equals(MeshHeaders.CONTENT_TYPE)
+                    || lower.equals(MeshHeaders.CONTENT_ENCODING)) {
+                headers.put(lower, response.header(name));
+            }
+        }
+        headers.putIfAbsent(MeshHeaders.MESSAGE_ID, messageId);
+        return new MessageMetadata(headers);
+    }
+
+    private String mailboxPath() {
+        return "/messageexchange/" + mailbox();
+    }
+
+    private String inboxPath(String messageId) {
+        return mailboxPath() + "/inbox/" + messageId;
+    }
+
+    @Override
+    public void close() {
+        ok.dispatcher().executorService().shutdown();
+        ok.connectionPool().evictAll();
+    }
+
+    /** Settings of a {@link MeshClient}; only base URL and credentials are required. */
+    public static final class Builder {
+        private URI baseUrl;
+        private MeshCredentials credentials;
+        private MeshTls tls = MeshTls.systemDefault();
+        private int chunkSize = DEFAULT_CHUNK_SIZE;
+        private int crumbSize = DEFAULT_CRUMB_SIZE;
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        private Duration readTimeout = Duration.ofMinutes(2);
+        private boolean deduplicateSends = true;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        public Builder baseUrl(URI value) {
+            this.baseUrl = value;
+            return this;
+        }
+
+        public Builder environment(MeshEnvironment value) {
+            return baseUrl(value.baseUrl());
+        }
+
+        public Builder credentials(MeshCredentials value) {
+            this.credentials = value;
+            return this;
+        }
+
+        public Builder credentials(String mailbox, String password, String sharedKey) {
+            return credentials(new MeshCredentials(mailbox, password, sharedKey));
+        }
+
+        public Builder tls(MeshTls value) {
+            this.tls = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Bytes of content per MESH chunk: default 19 MiB, below the 20 MB per-request limit of the internet-facing
+         * endpoints; more than 5 MiB (MESH's minimum for all but the last chunk) and at most 100 MB.
+         */
+        public Builder chunkSize(int value) {
+            if (value < MIN_CHUNK_SIZE || value > MAX_CHUNK_SIZE) {
+                throw new IllegalArgumentException("chunk_size must be more than 5 MiB and at most 100 MB, got " + value);
+            }
+            this.chunkSize = value;
+            return this;
+        }
+
+        /** Bytes read or written at a time while streaming: default 64 KiB. */
+        public Builder crumbSize(int value) {
+            if (value < 1024 || value > 16 * 1024 * 1024) {
+                throw new IllegalArgumentException("crumb_size must be between 1 KiB and 16 MiB, got " + value);
+            }
+            this.crumbSize = value;
+            return this;
+        }
+
+        public Builder retryPolicy(RetryPolicy value) {
+            this.retryPolicy = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = value;
+            return this;
+        }
+
+        public Builder readTimeout(Duration value) {
+            this.readTimeout = value;
+            return this;
+        }
+
+        /**
+         * Whether a send whose first chunk had an unknown outcome is checked by local id before being tried again
+         * (default on; a local id {@code meshgate-{uuid}} is then given to messages that have none).
+         */
+        public Builder deduplicateSends(boolean value) {
+            this.deduplicateSends = value;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        public MeshClient build() {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            Objects.requireNonNull(credentials, "credentials");
+            return new MeshClient(this);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package meshgate.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import meshgate.protocol.AuthToken;
+import meshgate.protocol.MeshHeaders;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated, retried MESH request at a time: signs each attempt with a fresh token, maps failures to the
+ * {@link MeshException} hierarchy and retries those that can be helped by waiting.
+ */
+final class MeshHttp {
+    private static final Logger LOG = LoggerFactory.getLogger(MeshHttp.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final OkHttpClient http;
+    private final HttpUrl baseUrl;
+    private final MeshCredentials credentials;
+    private final RetryPolicy retryPolicy;
+    private final Clock clock;
+    private final String userAgent;
+
+    MeshHttp(OkHttpClient http, URI baseUrl, MeshCredentials credentials, RetryPolicy retryPolicy, Clock clock,
+            String userAgent) {
+        this.http = http;
+        this.baseUrl = HttpUrl.get(baseUrl.toString());
+        this.credentials = credentials;
+        this.retryPolicy = retryPolicy;
+        this.clock = clock;
+        this.userAgent = userAgent;
+    }
+
+    /** Reads a response that MESH answered with a success status; the response is closed afterwards unless kept. */
+    @FunctionalInterface
+    interface ResponseReader<T> {
+        T read(Response response) throws IOException;
+    }
+
+    /** Builds the request for one attempt, with a fresh Authorization token. */
+    @FunctionalInterface
+    interface RequestFactory {
+        Request.Builder build(Request.Builder signed);
+    }
+
+    HttpUrl url(String pathAndQuery) {
+        HttpUrl url = baseUrl.resolve(pathAndQuery.startsWith("/") ? pathAndQuery : "/" + pathAndQuery);
+        if (url == null) {
+            throw new IllegalArgumentException("bad MESH path " + pathAndQuery);
+        }
+        return url;
+    }
+
+    String mailbox() {
+        return credentials.mailbox();
+    }
+
+    /** Executes with retries; {@code reader} sees only successful responses and owns closing when it keeps one. */
+    <T> T execute(String operation, RequestFactory factory, ResponseReader<T> reader) {
+        return withRetries(operation, () -> executeOnce(operation, factory, reader));
+    }
+
+    /** Runs {@code attempt} under the retry policy; only retryable {@link MeshException}s are tried again. */
+    <T> T withRetries(String operation, Attempt<T> attempt) {
+        Instant start = clock.instant();
+        for (int number = 1; ; number++) {
+            try {
+                return attempt.run();
+            } catch (MeshException e) {
+                Duration elapsed = Duration.between(start, clock.instant());
+                if (!e.isRetryable() || number >= retryPolicy.maxAttempts()
+                        || elapsed.compareTo(retryPolicy.maxElapsed()) >= 0) {
+                    throw e;
+                }
+                Duration wait = backoff(number, e);
+                LOG.info("mesh_retry operation={} attempt={} status={} wait_ms={} reason=\"{}\"", operation, number,
+                        e.httpStatus(), wait.toMillis(), e.getMessage());
+                sleep(wait);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    interface Attempt<T> {
+        T run();
+    }
+
+    private <T> T executeOnce(String operation, RequestFactory factory, ResponseReader<T> reader) {
+        Request request = factory.build(signedRequest()).build();
+        Response response;
+        try {
+            response = http.newCall(request).execute();
+        } catch (IOException e) {
+            throw transportFailure(operation, e);
+        }
+        boolean keep = false;
+        try {
+            if (!response.isSuccessful() && response.code() != 300) {
+                throw errorFrom(operation, response);
+            }
+            T result = reader.read(response);
+            keep = result instanceof Response;
+            return result;
+        } catch (IOException e) {
+            throw transportFailure(operation, e);
+        } finally {
+            if (!keep) {
+                response.close();
+            }
+        }
+    }
+
+    Request.Builder signedRequest() {
+        AuthToken token = AuthToken.create(credentials.mailbox(), credentials.password(), credentials.sharedKey(),
+                UUID.randomUUID().toString(), 1, clock.instant());
+        return new Request.Builder()
+                .header(MeshHeaders.AUTHORIZATION, token.header())
+                .header(MeshHeaders.ACCEPT, MeshHeaders.MEDIA_TYPE_V2)
+                // Asked for explicitly so that gzip-encoded messages arrive as sent, and OkHttp leaves them alone.
+                .header(MeshHeaders.ACCEPT_ENCODING, "gzip")
+                .header("user-agent", userAgent);
+    }
+
+    static MeshException transportFailure(String operation, IOException e) {
+        if (isTlsFailure(e)) {
+            return new MeshTlsException(operation + " failed: TLS handshake: " + e.getMessage(), 0, null, null, null, e);
+        }
+        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new MeshTransportException(operation + " failed: " + reason, 0, null, null, null, e);
+    }
+
+    private static boolean isTlsFailure(IOException e) {
+        if (e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException) {
+            return true;
+        }
+        if (e instanceof SSLException) {
+            Throwable cause = e.getCause();
+            return !(cause instanceof SocketException || cause instanceof EOFException
+                    || cause instanceof InterruptedIOException);
+        }
+        return false;
+    }
+
+    /** Maps an unsuccessful response to the exception that says what happened, reading MESH's error body. */
+    static MeshException errorFrom(String operation, Response response) {
+        int status = response.code();
+        String event = null;
+        String code = null;
+        String description = null;
+        try {
+            ResponseBody body = response.body();
+            String text = body == null ? "" : body.string();
+            if (!text.isBlank()) {
+                JsonNode json = JSON.readTree(text);
+                JsonNode detail = json.path("detail");
+                if (detail.isArray() && !detail.isEmpty()) {
+                    JsonNode first = detail.get(0);
+                    event = first.path("event").asText(null);
+                    code = first.path("code").asText(null);
+                    description = first.path("msg").asText(null);
+                } else if (json.has("errorDescription")) {
+                    event = json.path("errorEvent").asText(null);
+                    code = json.path("errorCode").asText(null);
+                    description = json.path("errorDescription").asText(null);
+                } else if (json.has("message")) {
+                    description = json.path("message").asText(null);
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // The status alone still says what happened.
+        }
+        String message = operation + " failed: HTTP " + status
+                + (code != null && !code.isEmpty() ? " code " + code : "")
+                + (description != null && !description.isEmpty() ? ": " + description : "");
+        if (status == 401 || status == 403) {
+            return new MeshAuthenticationException(message, status, event, code, description, null);
+        }
+        if (status == 404 || status == 410) {
+            return new MeshNotFoundException(message, status, event, code, description, null);
+        }
+        if (status == 429 || status >= 500) {
+            return new MeshUnavailableException(message, status, event, code, description, null);
+        }
+        return new MeshRejectedException(message, status, event, code, description, null);
+    }
+
+    private Duration backoff(int attempt, MeshException e) {
+        long ceiling = retryPolicy.backoffCeiling(attempt).toMillis();
+        long wait = ceiling <= 0 ? 0 : ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+        if (e.getCause() == null && e.httpStatus() == 429) {
+            wait = Math.max(wait, Math.min(1000, retryPolicy.maxBackoff().toMillis()));
+        }
+        return Duration.ofMillis(wait);
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MeshTransportException("interrupted while waiting to retry", 0, null, null, null, e);
+        }
+    }
+
+    static JsonNode json(Response response) throws IOException {
+        ResponseBody body = response.body();
+        String text = body == null ? "" : body.string();
+        return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+    }
+}

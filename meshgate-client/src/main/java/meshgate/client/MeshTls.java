@@ -1,0 +1,234 @@
+package meshgate.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
+import org.bouncycastle.operator.InputDecryptorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+
+/**
+ * The TLS side of a MESH connection: the client certificate and key for mutual TLS, and the certificates trusted for
+ * the server. Certificate and hostname verification are on unless {@link #insecure} is asked for, which is only for a
+ * local sandbox.
+ */
+public final class MeshTls {
+    private final SSLContext context;
+    private final X509TrustManager trustManager;
+    private final boolean verify;
+    private final KeyManager[] keyManagers;
+
+    private MeshTls(KeyManager[] keyManagers, X509TrustManager trustManager, boolean verify) {
+        this.keyManagers = keyManagers;
+        try {
+            this.context = SSLContext.getInstance("TLS");
+            this.context.init(keyManagers, new TrustManager[] {trustManager}, new SecureRandom());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("TLS unavailable", e);
+        }
+        this.trustManager = trustManager;
+        this.verify = verify;
+    }
+
+    /** No client certificate; the JVM's trusted roots. */
+    public static MeshTls systemDefault() {
+        return new MeshTls(null, trustManager(null), true);
+    }
+
+    /** No client certificate; servers trusted only through the given CA bundle (PEM, root first). */
+    public static MeshTls trusting(Path caBundle) {
+        return new MeshTls(null, trustManager(readCertificates(caBundle)), true);
+    }
+
+    /**
+     * Mutual TLS from PEM files: the client certificate (optionally followed by its chain), its private key (PKCS#8,
+     * PKCS#1, or encrypted PKCS#8 as {@code openssl genpkey -aes256} writes it, then {@code passphrase} is needed),
+     * and the CA bundle to trust the server by ({@code null} for the JVM's roots).
+     */
+    public static MeshTls fromPem(Path certificate, Path privateKey, char[] passphrase, Path caBundle) {
+        List<X509Certificate> chain = readCertificates(certificate);
+        PrivateKey key = readPrivateKey(privateKey, passphrase);
+        KeyStore store = emptyKeyStore();
+        try {
+            store.setKeyEntry("mesh-client", key, new char[0], chain.toArray(new Certificate[0]));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("private key " + privateKey + " does not fit certificate " + certificate, e);
+        }
+        return new MeshTls(keyManagers(store, new char[0]),
+                trustManager(caBundle == null ? null : readCertificates(caBundle)), true);
+    }
+
+    /** Mutual TLS from a PKCS#12 file holding the client certificate and key. */
+    public static MeshTls fromPkcs12(Path pkcs12, char[] password, Path caBundle) {
+        KeyStore store;
+        try (InputStream in = Files.newInputStream(pkcs12)) {
+            store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read PKCS#12 file " + pkcs12 + ": " + e.getMessage(), e);
+        }
+        return new MeshTls(keyManagers(store, password),
+                trustManager(caBundle == null ? null : readCertificates(caBundle)), true);
+    }
+
+    /**
+     * Trusts any server certificate and host name. For a local sandbox only: every client built with it logs a
+     * warning when it starts.
+     */
+    public static MeshTls insecure(MeshTls clientIdentity) {
+        X509TrustManager trustAll = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        return new MeshTls(clientIdentity == null ? null : clientIdentity.keyManagers, trustAll, false);
+    }
+
+    private static KeyManager[] keyManagers(KeyStore store, char[] password) {
+        try {
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, password);
+            return factory.getKeyManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use client key: " + e.getMessage(), e);
+        }
+    }
+
+    public SSLContext sslContext() {
+        return context;
+    }
+
+    public X509TrustManager trustManager() {
+        return trustManager;
+    }
+
+    /** False only for {@link #insecure}: certificates and host names are then not checked. */
+    public boolean verifies() {
+        return verify;
+    }
+
+    static List<X509Certificate> readCertificates(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            Collection<? extends Certificate> all = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            List<X509Certificate> certificates = new ArrayList<>();
+            for (Certificate certificate : all) {
+                certificates.add((X509Certificate) certificate);
+            }
+            if (certificates.isEmpty()) {
+                throw new IllegalArgumentException("no certificate in " + pem);
+            }
+            return certificates;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot read certificates from " + pem + ": " + e.getMessage(), e);
+        }
+    }
+
+    static PrivateKey readPrivateKey(Path pem, char[] passphrase) {
+        try (Reader reader = Files.newBufferedReader(pem); PEMParser parser = new PEMParser(reader)) {
+            Object object = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
+                InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                        .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                        .build(requirePassphrase(passphrase, pem));
+                return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
+            }
+            if (object instanceof PEMEncryptedKeyPair encrypted) {
+                return converter.getKeyPair(encrypted.decryptKeyPair(
+                        new JcePEMDecryptorProviderBuilder().build(requirePassphrase(passphrase, pem)))).getPrivate();
+            }
+            if (object instanceof PEMKeyPair pair) {
+                return converter.getKeyPair(pair).getPrivate();
+            }
+            if (object instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
+            }
+            throw new IllegalArgumentException("no private key in " + pem);
+        } catch (PKCSException | OperatorCreationException | org.bouncycastle.openssl.EncryptionException e) {
+            throw new IllegalArgumentException("cannot decrypt private key " + pem + ": wrong passphrase?", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read private key " + pem + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static char[] requirePassphrase(char[] passphrase, Path pem) {
+        if (passphrase == null || passphrase.length == 0) {
+            throw new IllegalArgumentException("private key " + pem + " is encrypted: set private_key_passphrase");
+        }
+        return passphrase;
+    }
+
+    private static X509TrustManager trustManager(List<X509Certificate> trusted) {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            if (trusted == null) {
+                factory.init((KeyStore) null);
+            } else {
+                KeyStore store = emptyKeyStore();
+                int i = 0;
+                for (X509Certificate certificate : trusted) {
+                    store.setCertificateEntry("ca-" + i++, certificate);
+                }
+                factory.init(store);
+            }
+            for (TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof X509TrustManager x509) {
+                    return x509;
+                }
+            }
+            throw new IllegalStateException("no X509TrustManager");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build trust manager", e);
+        }
+    }
+
+    private static KeyStore emptyKeyStore() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MeshTls[verify=" + verify + ", clientCertificate=" + (keyManagers != null) + "]";
+    }
+}

@@ -1,0 +1,127 @@
+package meshgate.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import meshgate.protocol.ChunkRange;
+import meshgate.protocol.MeshHeaders;
+import okhttp3.Response;
+
+/**
+ * A received message's bytes as MESH holds them (gzip-encoded if sent so), read chunk after chunk. A connection lost
+ * in the middle of a chunk is repaired by fetching that chunk again and skipping what was already read, so a reader
+ * never sees a gap or a repeat.
+ */
+public final class MessageInputStream extends InputStream {
+    private static final int MAX_RESUMES = 5;
+    private final MeshClient client;
+    private final String messageId;
+    private final MessageMetadata metadata;
+    private final int totalChunks;
+    private int chunk;
+    private Response response;
+    private InputStream body;
+    private long positionInChunk;
+    private long chunkLength;
+    private boolean closed;
+
+    MessageInputStream(MeshClient client, String messageId, Response first) {
+        this.client = client;
+        this.messageId = messageId;
+        this.metadata = MeshClient.metadataOf(first, messageId);
+        this.totalChunks = first.header(MeshHeaders.CHUNK_RANGE) == null
+                ? 1 : ChunkRange.parse(first.header(MeshHeaders.CHUNK_RANGE)).total();
+        open(1, first);
+    }
+
+    public MessageMetadata metadata() {
+        return metadata;
+    }
+
+    public int totalChunks() {
+        return totalChunks;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+        if (len == 0) {
+            return 0;
+        }
+        while (true) {
+            int read;
+            try {
+                read = body.read(b, off, len);
+            } catch (IOException lost) {
+                reopenAfter(lost);
+                continue;
+            }
+            if (read > 0) {
+                positionInChunk += read;
+                return read;
+            }
+            if (chunkLength >= 0 && positionInChunk < chunkLength) {
+                reopenAfter(new IOException("chunk " + chunk + " ended after " + positionInChunk + " of "
+                        + chunkLength + " bytes"));
+                continue;
+            }
+            if (chunk >= totalChunks) {
+                return -1;
+            }
+            open(chunk + 1, client.fetchChunk(messageId, chunk + 1));
+        }
+    }
+
+    private void open(int number, Response next) {
+        closeResponse();
+        this.chunk = number;
+        this.response = next;
+        this.body = next.body().byteStream();
+        this.chunkLength = next.body().contentLength();
+        this.positionInChunk = 0;
+    }
+
+    private void reopenAfter(IOException lost) throws IOException {
+        long skip = positionInChunk;
+        int number = chunk;
+        for (int attempt = 1; ; attempt++) {
+            MeshClient.LOG.info("mesh_download_resume message_id={} chunk={} offset={} attempt={} reason=\"{}\"",
+                    messageId, number, skip, attempt, lost.getMessage());
+            try {
+                open(number, client.fetchChunk(messageId, number));
+                body.skipNBytes(skip);
+                positionInChunk = skip;
+                return;
+            } catch (MeshException e) {
+                e.addSuppressed(lost);
+                throw new IOException("chunk " + number + " of message " + messageId + " could not be fetched again", e);
+            } catch (IOException again) {
+                if (attempt >= MAX_RESUMES) {
+                    again.addSuppressed(lost);
+                    throw again;
+                }
+                lost = again;
+            }
+        }
+    }
+
+    private void closeResponse() {
+        if (response != null) {
+            response.close();
+            response = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeResponse();
+    }
+}

@@ -1,0 +1,106 @@
+package meshgate.client;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What MESH needs to route a message, besides its content: the recipient mailbox and workflow id, and the optional
+ * control fields. {@code compress} asks for gzip transport compression ({@code Content-Encoding: gzip});
+ * {@code contentCompressed} and {@code contentEncrypted} only tell the recipient about the payload itself.
+ */
+public record OutboundMessage(
+        String to,
+        String workflowId,
+        Optional<String> subject,
+        Optional<String> localId,
+        Optional<String> fileName,
+        Optional<String> contentType,
+        Optional<String> contentChecksum,
+        boolean contentCompressed,
+        boolean contentEncrypted,
+        boolean compress) {
+
+    public OutboundMessage {
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(workflowId, "workflowId");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(localId, "localId");
+        Objects.requireNonNull(fileName, "fileName");
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(contentChecksum, "contentChecksum");
+    }
+
+    public static Builder to(String recipientMailbox, String workflowId) {
+        return new Builder(recipientMailbox, workflowId);
+    }
+
+    OutboundMessage withLocalId(String id) {
+        return new OutboundMessage(to, workflowId, subject, Optional.of(id), fileName, contentType, contentChecksum,
+                contentCompressed, contentEncrypted, compress);
+    }
+
+    public static final class Builder {
+        private final String to;
+        private final String workflowId;
+        private String subject;
+        private String localId;
+        private String fileName;
+        private String contentType;
+        private String contentChecksum;
+        private boolean contentCompressed;
+        private boolean contentEncrypted;
+        private boolean compress;
+
+        private Builder(String to, String workflowId) {
+            this.to = to;
+            this.workflowId = workflowId;
+        }
+
+        public Builder subject(String value) {
+            this.subject = value;
+            return this;
+        }
+
+        public Builder localId(String value) {
+            this.localId = value;
+            return this;
+        }
+
+        public Builder fileName(String value) {
+            this.fileName = value;
+            return this;
+        }
+
+        public Builder contentType(String value) {
+            this.contentType = value;
+            return this;
+        }
+
+        public Builder contentChecksum(String value) {
+            this.contentChecksum = value;
+            return this;
+        }
+
+        public Builder contentCompressed(boolean value) {
+            this.contentCompressed = value;
+            return this;
+        }
+
+        public Builder contentEncrypted(boolean value) {
+            this.contentEncrypted = value;
+            return this;
+        }
+
+        /** gzip each chunk on the way out, one gzip member per chunk, as MESH's own clients do. */
+        public Builder compress(boolean value) {
+            this.compress = value;
+            return this;
+        }
+
+        public OutboundMessage build() {
+            return new OutboundMessage(to, workflowId, Optional.ofNullable(subject), Optional.ofNullable(localId),
+                    Optional.ofNullable(fileName), Optional.ofNullable(contentType),
+                    Optional.ofNullable(contentChecksum), contentCompressed, contentEncrypted, compress);
+        }
+    }
+}
