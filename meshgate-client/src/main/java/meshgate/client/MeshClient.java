@@ -168,9 +168,15 @@ public final class MeshClient implements AutoCloseable {
     }
 
     private SendResult send(OutboundMessage message, ChunkSource source) throws IOException {
+        if (source.length == 0 && !message.compress()) {
+            // MESH refuses an empty body (COLLECT 02); an empty gzip member decodes to the same empty content.
+            return send(message.withCompression(), ChunkSource.of(InputStream.nullInputStream(), 0, chunkSize,
+                    crumbSize, true));
+        }
         OutboundMessage routed = message.localId().isEmpty() && deduplicateSends
                 ? message.withLocalId("meshgate-" + UUID.randomUUID())
                 : message;
+
         checkHeaderValues(routed);
         int total = source.count();
         long[] sent = {0};
@@ -179,21 +185,35 @@ public final class MeshClient implements AutoCloseable {
         for (int number = 2; number <= total; number++) {
             ChunkRange range = new ChunkRange(number, total);
             RequestBody body = body(source, number);
-            http.execute("send chunk " + range, r -> {
-                r.url(http.url(mailboxPath() + "/outbox/" + messageId + "/" + range.number()))
-                        .header(MeshHeaders.CHUNK_RANGE, range.toString())
-                        .header(MeshHeaders.CONTENT_TYPE, MeshHeaders.OCTET_STREAM);
-                if (routed.compress()) {
-                    r.header(MeshHeaders.CONTENT_ENCODING, "gzip");
-                }
-                return r.post(body);
-            }, response -> null);
+            uploadChunk(routed, messageId, range, body);
             sent[0] += contentLength(body);
         }
         LOG.info("mesh_sent mailbox={} to={} workflow_id={} message_id={} local_id={} chunks={} bytes={} compressed={}",
                 mailbox(), routed.to(), routed.workflowId(), messageId, routed.localId().orElse(""), total, sent[0],
                 routed.compress());
         return new SendResult(messageId, routed.localId().orElse(""), total, sent[0]);
+    }
+
+    private void uploadChunk(OutboundMessage message, String messageId, ChunkRange range, RequestBody body) {
+        try {
+            http.execute("send chunk " + range, r -> {
+                r.url(http.url(mailboxPath() + "/outbox/" + messageId + "/" + range.number()))
+                        .header(MeshHeaders.CHUNK_RANGE, range.toString())
+                        .header(MeshHeaders.CONTENT_TYPE, MeshHeaders.OCTET_STREAM);
+                if (message.compress()) {
+                    r.header(MeshHeaders.CONTENT_ENCODING, "gzip");
+                }
+                return r.post(body);
+            }, response -> null);
+        } catch (MeshRejectedException e) {
+            // 423: the message is no longer uploading. After a lost answer to the last chunk, that means MESH
+            // took it; anything else is a real failure.
+            if (e.httpStatus() != 423 || !range.isLast() || track(messageId).status() == DeliveryStatus.UPLOADING) {
+                throw e;
+            }
+            LOG.info("mesh_send_recovered message_id={} chunk={} note=\"last chunk had been accepted\"", messageId,
+                    range);
+        }
     }
 
     /**
@@ -204,7 +224,7 @@ public final class MeshClient implements AutoCloseable {
     private String sendFirstChunk(OutboundMessage message, ChunkSource source, int total, Instant started, long[] sent) {
         try {
             RequestBody body = body(source, 1);
-            String id = http.execute("send", r -> firstChunkRequest(r, message, total, body),
+            String id = http.executeOnce("send", r -> firstChunkRequest(r, message, total, body),
                     response -> MeshHttp.json(response).path("message_id").asText(null));
             if (id == null || id.isEmpty()) {
                 throw new MeshRejectedException("send failed: MESH accepted but gave no message_id", 202, null, null,

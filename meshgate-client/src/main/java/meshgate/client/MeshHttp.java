@@ -104,7 +104,8 @@ final class MeshHttp {
         T run();
     }
 
-    private <T> T executeOnce(String operation, RequestFactory factory, ResponseReader<T> reader) {
+    /** One attempt, no retry: for requests whose retry needs a check first (the chunk that creates a message). */
+    <T> T executeOnce(String operation, RequestFactory factory, ResponseReader<T> reader) {
         Request request = factory.build(signedRequest()).build();
         Response response;
         try {

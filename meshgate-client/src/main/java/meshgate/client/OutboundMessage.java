@@ -39,6 +39,11 @@ public record OutboundMessage(
                 contentCompressed, contentEncrypted, compress);
     }
 
+    OutboundMessage withCompression() {
+        return new OutboundMessage(to, workflowId, subject, localId, fileName, contentType, contentChecksum,
+                contentCompressed, contentEncrypted, true);
+    }
+
     public static final class Builder {
         private final String to;
         private final String workflowId;

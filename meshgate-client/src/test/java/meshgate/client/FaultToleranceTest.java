@@ -1,0 +1,100 @@
+package meshgate.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import meshgate.sandbox.fault.FaultKind;
+import meshgate.sandbox.fault.FaultSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With one request in ten failing (500, 503, 429, connections dropped before, after and in the middle of a body),
+ * every send and download completes, and each message is in the recipient's inbox exactly once.
+ */
+class FaultToleranceTest {
+    private static final int MESSAGES = 200;
+
+    @TempDir
+    static Path dir;
+    static SandboxFixture fixture;
+
+    @BeforeAll
+    static void start() {
+        fixture = SandboxFixture.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void everyMessageArrivesExactlyOnceDespiteFaults() throws Exception {
+        Map<String, byte[]> contentByLocalId = new HashMap<>();
+        Random random = new Random(7);
+        for (int i = 0; i < MESSAGES; i++) {
+            byte[] content = new byte[1024 + random.nextInt(9 * 1024)];
+            random.nextBytes(content);
+            contentByLocalId.put("fault-" + i, content);
+        }
+
+        fixture.sandbox.faults().update(FaultSettings.failing(0.10, FaultKind.values()));
+        Map<String, String> messageIdByLocalId = new ConcurrentHashMap<>();
+        try (MeshClient sender = fixture.client("X26ABC1")) {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> sends = new java.util.ArrayList<>();
+            for (Map.Entry<String, byte[]> e : contentByLocalId.entrySet()) {
+                sends.add(pool.submit(() -> {
+                    SendResult result = sender.send(OutboundMessage.to("X26ABC2", "TEST_WORKFLOW").localId(e.getKey())
+                            .compress(e.getValue().length % 2 == 0).build(), e.getValue());
+                    messageIdByLocalId.put(e.getKey(), result.messageId());
+                }));
+            }
+            for (Future<?> send : sends) {
+                send.get();
+            }
+            pool.shutdown();
+        }
+        long sendFaults = fixture.sandbox.faults().totalInjected();
+
+        List<String> inbox;
+        try (MeshClient recipient = fixture.client("X26ABC2")) {
+            inbox = recipient.inbox();
+            assertThat(inbox).as("each message exactly once").hasSize(MESSAGES)
+                    .containsExactlyInAnyOrderElementsOf(messageIdByLocalId.values());
+
+            Map<String, Integer> seenLocalIds = new HashMap<>();
+            for (String id : inbox) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                MessageMetadata metadata = recipient.download(id, out, true);
+                String localId = metadata.localId().orElseThrow();
+                seenLocalIds.merge(localId, 1, Integer::sum);
+                assertThat(out.toByteArray()).as(localId).isEqualTo(contentByLocalId.get(localId));
+                recipient.acknowledge(id);
+            }
+            assertThat(seenLocalIds).hasSize(MESSAGES).allSatisfy((k, count) -> assertThat(count).isEqualTo(1));
+            fixture.sandbox.faults().off();
+            assertThat(recipient.inbox()).isEmpty();
+        }
+        long totalFaults = fixture.sandbox.faults().totalInjected();
+        assertThat(sendFaults).as("faults were injected while sending").isGreaterThan(5);
+        assertThat(totalFaults - sendFaults).as("faults were injected while receiving").isGreaterThan(5);
+        for (FaultKind kind : FaultKind.values()) {
+            assertThat(fixture.sandbox.faults().injected(kind)).as(kind.name()).isPositive();
+        }
+        System.out.println("fault-tolerance: " + MESSAGES + " messages, faults injected "
+                + fixture.sandbox.faults().injectedCounts());
+    }
+}

@@ -1,0 +1,99 @@
+package meshgate.sandbox.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.zip.GZIPInputStream;
+import meshgate.sandbox.store.MessageEnvelope;
+import meshgate.sandbox.store.MessageState;
+import meshgate.sandbox.store.MessageStore;
+import meshgate.sandbox.store.StoredMessage;
+
+/**
+ * The response to a message download or HEAD: MESH's mex-* headers and the chunk's bytes as stored. A gzip-stored
+ * chunk is sent gzip-encoded when the client accepts gzip, and decompressed on the fly (without Content-Length)
+ * otherwise.
+ */
+final class DownloadReply {
+    static final DateTimeFormatter STATUS_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+
+    private DownloadReply() {
+    }
+
+    static Reply of(MessageStore store, StoredMessage message, int chunk, boolean acceptsGzip) {
+        MessageEnvelope e = message.envelope();
+        boolean decompress = e.gzipped() && !acceptsGzip;
+        int total = e.totalChunks();
+        Reply reply = new Reply(chunk < total ? 206 : 200, new java.util.LinkedHashMap<>(),
+                body(store, e.messageId(), chunk, decompress));
+        reply.header("Content-Type", "application/octet-stream")
+                .header("Mex-From", e.sender())
+                .header("Mex-To", e.recipient())
+                .header("Mex-WorkflowID", e.workflowId())
+                .header("Mex-Chunk-Range", chunk + ":" + total)
+                .header("Mex-AddressType", "ALL")
+                .header("Mex-LocalID", e.localId())
+                .header("Mex-PartnerID", e.partnerId())
+                .header("Mex-FileName", e.fileName())
+                .header("Mex-Subject", e.subject())
+                .header("Mex-Version", "1.0")
+                .header("Mex-MessageType", e.messageType())
+                .header("Mex-MessageID", e.messageId())
+                .header("Mex-Content-Type", e.contentType())
+                .header("Mex-Content-Checksum", e.checksum())
+                .header("Mex-Content-Encrypted", e.encrypted() ? "Y" : null)
+                .header("Mex-Content-Compressed", e.compressed() || (e.gzipped() && !decompress) ? "Y" : null)
+                .header("Content-Encoding", decompress ? null : e.contentEncoding())
+                .header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                        lastModified(message).atOffset(ZoneOffset.UTC)));
+        statusHeaders(reply, message);
+        return reply;
+    }
+
+    private static void statusHeaders(Reply reply, StoredMessage message) {
+        MessageState s = message.state();
+        if (!message.envelope().isReport() && s.statusCode() == null) {
+            reply.header("Mex-StatusCode", "00")
+                    .header("Mex-StatusEvent", "TRANSFER")
+                    .header("Mex-StatusDescription", "Transferred to recipient mailbox")
+                    .header("Mex-StatusSuccess", "SUCCESS")
+                    .header("Mex-StatusTimestamp", time(s.acceptedAt()));
+            return;
+        }
+        reply.header("Mex-LinkedMsgID", message.envelope().linkedMessageId())
+                .header("Mex-StatusCode", s.statusCode())
+                .header("Mex-StatusEvent", s.statusEvent())
+                .header("Mex-StatusDescription", s.statusDescription())
+                .header("Mex-StatusSuccess", "ERROR")
+                .header("Mex-StatusTimestamp", time(s.statusTimestamp()));
+    }
+
+    private static Instant lastModified(StoredMessage message) {
+        Instant accepted = message.state().acceptedAt();
+        return accepted != null ? accepted : message.envelope().uploadedAt();
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? null : STATUS_TIME.format(instant);
+    }
+
+    private static ReplyBody body(MessageStore store, String messageId, int chunk, boolean decompress) {
+        long size = store.chunkSize(messageId, chunk);
+        return new ReplyBody() {
+            @Override
+            public long length() {
+                return decompress ? -1 : size;
+            }
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                try (InputStream in = store.openChunk(messageId, chunk)) {
+                    (decompress ? new GZIPInputStream(in, 64 * 1024) : in).transferTo(out);
+                }
+            }
+        };
+    }
+}

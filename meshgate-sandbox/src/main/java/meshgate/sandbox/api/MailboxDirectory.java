@@ -1,0 +1,45 @@
+package meshgate.sandbox.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import meshgate.sandbox.SandboxMailbox;
+import meshgate.sandbox.SandboxWorkflow;
+
+/** The mailboxes and workflow registrations the sandbox serves; fixed for its life. */
+public final class MailboxDirectory {
+    private final Map<String, SandboxMailbox> mailboxes = new LinkedHashMap<>();
+    private final List<SandboxWorkflow> workflows;
+
+    public MailboxDirectory(List<SandboxMailbox> mailboxes, List<SandboxWorkflow> workflows) {
+        mailboxes.forEach(m -> this.mailboxes.put(m.id(), m));
+        this.workflows = List.copyOf(workflows);
+    }
+
+    public Optional<SandboxMailbox> find(String mailboxId) {
+        return mailboxId == null ? Optional.empty()
+                : Optional.ofNullable(mailboxes.get(mailboxId.trim().toUpperCase(Locale.ROOT)));
+    }
+
+    public List<SandboxMailbox> mailboxes() {
+        return List.copyOf(mailboxes.values());
+    }
+
+    /** The known mailboxes registered to receive {@code workflowId}. */
+    public List<SandboxMailbox> receivers(String workflowId) {
+        return workflows.stream()
+                .filter(w -> w.workflowId().equals(workflowId))
+                .flatMap(w -> w.receivers().stream())
+                .distinct()
+                .map(mailboxes::get)
+                .filter(m -> m != null)
+                .toList();
+    }
+
+    /** The receivers of {@code workflowId} whose ODS code is {@code odsCode}. */
+    public List<SandboxMailbox> lookup(String odsCode, String workflowId) {
+        return receivers(workflowId).stream().filter(m -> m.odsCode().equalsIgnoreCase(odsCode.trim())).toList();
+    }
+}
