@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import meshgate.client.DeliveryStatus;
 import meshgate.client.MeshClient;
+import meshgate.client.MeshTls;
 import meshgate.client.MessageMetadata;
 import meshgate.client.OutboundMessage;
 import meshgate.client.SendResult;
 import meshgate.sandbox.MeshSandbox;
+import meshgate.sandbox.tls.LocalCertificates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Runs MESH end to end on this machine, with nothing to configure:",
-            "  1. makes a test CA, a server certificate and client certificates for mailboxes X26ABC1 and X26ABC2",
+            "  1. makes (once) a local CA and client certificates for mailboxes X26ABC1 and X26ABC2",
             "     (keys encrypted with a passphrase, as for the real MESH) under DATA_DIR/tls;",
             "  2. starts the MESH sandbox over HTTPS, requiring client certificates, storing under DATA_DIR/sandbox;",
             "  3. validates both mailboxes, sends a demo file from X26ABC1 to X26ABC2;",
@@ -47,8 +49,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LocalCertificates certificates = LocalCertificates.generate(dataDir.resolve("tls"), List.of(SENDER, RECIPIENT),
-                PASSPHRASE);
+        LocalCertificates certificates = LocalCertificates.openOrCreate(dataDir.resolve("tls"),
+                List.of(SENDER, RECIPIENT), PASSPHRASE);
         out.printf("1. Certificates written to %s (client keys' passphrase: %s)%n", certificates.dir(), PASSPHRASE);
 
         try (MeshSandbox sandbox = MeshSandbox.builder()
@@ -94,7 +96,8 @@ final class QuickstartCommand implements Callable<Integer> {
         return MeshClient.builder()
                 .baseUrl(URI.create(sandbox.baseUrl()))
                 .credentials(mailbox, "password", "TestKey")
-                .tls(certificates.clientTls(mailbox))
+                .tls(MeshTls.fromPem(certificates.clientCertificate(mailbox), certificates.clientKey(mailbox),
+                        certificates.passphrase().toCharArray(), certificates.caBundle()))
                 .build();
     }
 }

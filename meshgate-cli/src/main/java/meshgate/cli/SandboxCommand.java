@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import meshgate.sandbox.MeshSandbox;
 import meshgate.sandbox.fault.FaultKind;
 import meshgate.sandbox.fault.FaultSettings;
+import meshgate.sandbox.tls.LocalCertificates;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,8 +21,9 @@ import picocli.CommandLine.Spec;
             "Runs the MESH sandbox on its own until stopped (Ctrl-C), for any MESH client to talk to.",
             "",
             "By default it serves HTTPS on port 8700 and, like the real MESH, requires a client certificate: it",
-            "writes a CA bundle and a certificate and encrypted key per mailbox into --tls-dir and prints how to",
-            "use them. Mailboxes X26ABC1, X26ABC2, X26ABC3 have password 'password'; the shared key is 'TestKey'."
+            "writes (once, then reuses) a CA bundle and a certificate and encrypted key per mailbox into",
+            "--tls-dir and prints where they are.",
+            "Mailboxes X26ABC1, X26ABC2, X26ABC3 have password 'password'; the shared key is 'TestKey'."
         })
 final class SandboxCommand implements Callable<Integer> {
     @Spec
@@ -75,7 +77,7 @@ final class SandboxCommand implements Callable<Integer> {
         MeshSandbox.Builder builder = MeshSandbox.builder().host(host).port(port);
         LocalCertificates certificates = null;
         if (!http) {
-            certificates = LocalCertificates.generate(tlsDir, List.of("X26ABC1", "X26ABC2", "X26ABC3"), "sandbox");
+            certificates = LocalCertificates.openOrCreate(tlsDir, List.of("X26ABC1", "X26ABC2", "X26ABC3"), "sandbox");
             builder.https(certificates.serverContext()).requireClientCertificate(!noClientCertificate);
         }
         if (store != null) {

@@ -105,7 +105,7 @@ class RejectionTest {
     @Test
     void untrustedServerCertificateFailsTheTlsHandshake() {
         try (MeshClient client = fixture.clientBuilder("X26ABC1")
-                .tls(MeshTls.fromPem(dir.resolve("X26ABC1.pem"), dir.resolve("X26ABC1.key"),
+                .tls(MeshTls.fromPem(fixture.certificates.clientCertificate("X26ABC1"), fixture.certificates.clientKey("X26ABC1"),
                         SandboxFixture.PASSPHRASE.toCharArray(), null))
                 .build()) {
             assertThatThrownBy(client::handshake).isInstanceOf(MeshTlsException.class);

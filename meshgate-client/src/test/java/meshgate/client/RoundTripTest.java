@@ -116,7 +116,11 @@ class RoundTripTest {
 
     /** Text-like content: compressible, as most MESH payloads (CSV, XML, JSON) are. */
     static Path generate(long size, String name) throws IOException {
-        Path file = dir.resolve(name);
+        return generateInto(dir, size, name);
+    }
+
+    static Path generateInto(Path folder, long size, String name) throws IOException {
+        Path file = folder.resolve(name);
         Random random = new Random(size);
         String[] words = {"NHS_NUMBER", "9434765919", "HPV", "flu", "|", "\"", "20230609T00000000", "X26", "\n"};
         try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {

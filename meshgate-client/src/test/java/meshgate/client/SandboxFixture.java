@@ -4,15 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import meshgate.sandbox.MeshSandbox;
-import meshgate.sandbox.tls.CertificateAuthority;
-import meshgate.sandbox.tls.IssuedCertificate;
-import meshgate.sandbox.tls.SandboxTls;
+import meshgate.sandbox.tls.LocalCertificates;
 
 /**
- * A sandbox served over HTTPS that requires client certificates, with a CA, server and per-mailbox client
- * certificates generated for this run and written as PEM files (client keys encrypted with a passphrase).
+ * A sandbox served over HTTPS that requires client certificates, with a CA and per-mailbox client certificates
+ * generated for this run as PEM files (client keys encrypted with a passphrase).
  */
 final class SandboxFixture implements AutoCloseable {
     static final String PASSPHRASE = "fixture passphrase";
@@ -20,21 +19,16 @@ final class SandboxFixture implements AutoCloseable {
 
     final Path dir;
     final Path caBundle;
+    final LocalCertificates certificates;
     final MeshSandbox sandbox;
 
     SandboxFixture(Path dir, Consumer<MeshSandbox.Builder> customise) {
         this.dir = dir;
-        CertificateAuthority ca = CertificateAuthority.create("MeshGate Test Root CA");
-        this.caBundle = dir.resolve("ca-bundle.pem");
-        ca.writeCertificatePem(caBundle);
-        for (String mailbox : new String[] {"X26ABC1", "X26ABC2", "X26ABC3", "X26ZZZ9"}) {
-            IssuedCertificate client = ca.issueClient(mailbox + ".X26.api.mesh-client.nhs.uk");
-            client.writeCertificatePem(dir.resolve(mailbox + ".pem"));
-            client.writeEncryptedPrivateKeyPem(dir.resolve(mailbox + ".key"), PASSPHRASE.toCharArray());
-        }
-        IssuedCertificate server = ca.issueServer("localhost", "127.0.0.1");
+        this.certificates = LocalCertificates.openOrCreate(dir, List.of("X26ABC1", "X26ABC2", "X26ABC3", "X26ZZZ9"),
+                PASSPHRASE);
+        this.caBundle = certificates.caBundle();
         MeshSandbox.Builder builder = MeshSandbox.builder()
-                .https(SandboxTls.serverContext(server, ca.certificate()))
+                .https(certificates.serverContext())
                 .requireClientCertificate(true);
         customise.accept(builder);
         this.sandbox = builder.start();
@@ -45,8 +39,8 @@ final class SandboxFixture implements AutoCloseable {
     }
 
     MeshTls tls(String mailbox) {
-        return MeshTls.fromPem(dir.resolve(mailbox + ".pem"), dir.resolve(mailbox + ".key"), PASSPHRASE.toCharArray(),
-                caBundle);
+        return MeshTls.fromPem(certificates.clientCertificate(mailbox), certificates.clientKey(mailbox),
+                PASSPHRASE.toCharArray(), caBundle);
     }
 
     MeshClient.Builder clientBuilder(String mailbox) {
