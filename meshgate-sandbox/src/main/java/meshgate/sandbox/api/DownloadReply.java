@@ -80,6 +80,8 @@ final class DownloadReply {
         return instant == null ? null : STATUS_TIME.format(instant);
     }
 
+    private static final int BUFFER = 64 * 1024;
+
     private static ReplyBody body(MessageStore store, String messageId, int chunk, boolean decompress) {
         long size = store.chunkSize(messageId, chunk);
         return new ReplyBody() {
@@ -91,7 +93,12 @@ final class DownloadReply {
             @Override
             public void writeTo(OutputStream out) throws IOException {
                 try (InputStream in = store.openChunk(messageId, chunk)) {
-                    (decompress ? new GZIPInputStream(in, 64 * 1024) : in).transferTo(out);
+                    InputStream source = decompress ? new GZIPInputStream(in, BUFFER) : in;
+                    // Large writes: each becomes a few full TLS records rather than many small ones.
+                    byte[] buffer = new byte[BUFFER];
+                    for (int read; (read = source.read(buffer)) >= 0; ) {
+                        out.write(buffer, 0, read);
+                    }
                 }
             }
         };

@@ -25,7 +25,13 @@ public final class FolderChunkStore implements ChunkStore {
         Path folder = Files.createDirectories(root.resolve(messageId));
         Path temp = Files.createTempFile(folder, "upload-", ".part");
         try {
-            long size = Files.copy(body, temp, StandardCopyOption.REPLACE_EXISTING);
+            long size = 0;
+            try (java.io.OutputStream out = Files.newOutputStream(temp)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int read; (read = body.read(buffer)) >= 0; size += read) {
+                    out.write(buffer, 0, read);
+                }
+            }
             Files.move(temp, chunk(messageId, number), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
             return size;
