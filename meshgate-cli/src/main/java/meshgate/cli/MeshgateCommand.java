@@ -13,7 +13,7 @@ import picocli.CommandLine.IVersionProvider;
             "Start with 'meshgate quickstart': it runs a local MESH sandbox over mutual TLS and sends a message",
             "from one test mailbox to another, with nothing to configure."
         },
-        subcommands = {QuickstartCommand.class, SandboxCommand.class})
+        subcommands = {QuickstartCommand.class, SandboxCommand.class, GatewayCommand.class})
 final class MeshgateCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -3,11 +3,6 @@ package meshgate.client;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import okhttp3.MediaType;
@@ -50,8 +45,8 @@ abstract class ChunkSource implements Closeable {
     public void close() throws IOException {
     }
 
-    static ChunkSource of(Path file, int chunkSize, int crumbSize, boolean compress) throws IOException {
-        return new FileChunks(file, Files.size(file), chunkSize, crumbSize, compress);
+    static ChunkSource of(MessageContent content, int chunkSize, int crumbSize, boolean compress) {
+        return new ContentChunks(content, chunkSize, crumbSize, compress);
     }
 
     static ChunkSource of(InputStream in, long length, int chunkSize, int crumbSize, boolean compress) {
@@ -71,13 +66,13 @@ abstract class ChunkSource implements Closeable {
         return RequestBody.create(out.array(), OCTET_STREAM, 0, out.size());
     }
 
-    /** Reads slices of a file; nothing of the file is held beyond one crumb, or one compressed chunk. */
-    private static final class FileChunks extends ChunkSource {
-        private final FileChannel channel;
+    /** Reads each chunk from its offset; nothing is held beyond one crumb, or one compressed chunk. */
+    private static final class ContentChunks extends ChunkSource {
+        private final MessageContent content;
 
-        FileChunks(Path file, long length, int chunkSize, int crumbSize, boolean compress) throws IOException {
-            super(length, chunkSize, crumbSize, compress);
-            this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        ContentChunks(MessageContent content, int chunkSize, int crumbSize, boolean compress) {
+            super(content.length(), chunkSize, crumbSize, compress);
+            this.content = content;
         }
 
         @Override
@@ -85,7 +80,9 @@ abstract class ChunkSource implements Closeable {
             long start = (long) (number - 1) * chunkSize;
             long chunkLength = chunkLength(number);
             if (compress) {
-                return gzip(new SliceInputStream(channel, start, chunkLength), chunkLength);
+                try (InputStream in = new LimitedInputStream(content.open(start), chunkLength)) {
+                    return gzip(in, chunkLength);
+                }
             }
             return new RequestBody() {
                 @Override
@@ -100,26 +97,19 @@ abstract class ChunkSource implements Closeable {
 
                 @Override
                 public void writeTo(BufferedSink sink) throws IOException {
-                    ByteBuffer crumb = ByteBuffer.allocate(crumbSize);
-                    long position = start;
-                    long end = start + chunkLength;
-                    while (position < end) {
-                        crumb.clear().limit((int) Math.min(crumbSize, end - position));
-                        int read = channel.read(crumb, position);
-                        if (read < 0) {
-                            throw new IOException("file shrank while being sent");
+                    byte[] crumb = new byte[crumbSize];
+                    try (InputStream in = content.open(start)) {
+                        for (long remaining = chunkLength; remaining > 0; ) {
+                            int read = in.read(crumb, 0, (int) Math.min(crumb.length, remaining));
+                            if (read < 0) {
+                                throw new IOException("content shrank while being sent: " + content);
+                            }
+                            sink.write(crumb, 0, read);
+                            remaining -= read;
                         }
-                        position += read;
-                        crumb.flip();
-                        sink.write(crumb);
                     }
                 }
             };
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
         }
     }
 
@@ -156,15 +146,13 @@ abstract class ChunkSource implements Closeable {
         }
     }
 
-    private static final class SliceInputStream extends InputStream {
-        private final FileChannel channel;
-        private long position;
-        private final long end;
+    /** At most {@code remaining} bytes of a stream. */
+    private static final class LimitedInputStream extends java.io.FilterInputStream {
+        private long remaining;
 
-        SliceInputStream(FileChannel channel, long start, long length) {
-            this.channel = channel;
-            this.position = start;
-            this.end = start + length;
+        LimitedInputStream(InputStream in, long limit) {
+            super(in);
+            this.remaining = limit;
         }
 
         @Override
@@ -175,12 +163,12 @@ abstract class ChunkSource implements Closeable {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (position >= end) {
+            if (remaining <= 0) {
                 return -1;
             }
-            int read = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
+            int read = in.read(b, off, (int) Math.min(len, remaining));
             if (read > 0) {
-                position += read;
+                remaining -= read;
             }
             return read;
         }

@@ -1,7 +1,6 @@
 package meshgate.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,7 +35,6 @@ import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,10 +81,15 @@ public final class MeshClient implements AutoCloseable {
         if ("https".equalsIgnoreCase(builder.baseUrl.getScheme())) {
             okBuilder.sslSocketFactory(tls.sslContext().getSocketFactory(), tls.trustManager());
             if (!tls.verifies()) {
-                okBuilder.hostnameVerifier((host, session) -> true);
                 LOG.warn("mesh_tls_verification_disabled base_url={} mailbox={} note=\"server certificates and host "
                         + "names are NOT checked; use only with a local sandbox\"", builder.baseUrl,
                         builder.credentials.mailbox());
+            } else if (!tls.verifiesHostname()) {
+                LOG.warn("mesh_tls_hostname_verification_disabled base_url={} mailbox={}", builder.baseUrl,
+                        builder.credentials.mailbox());
+            }
+            if (!tls.verifiesHostname()) {
+                okBuilder.hostnameVerifier((host, session) -> true);
             }
         }
         this.ok = okBuilder.build();
@@ -121,17 +124,39 @@ public final class MeshClient implements AutoCloseable {
 
     /** Sends a file, chunk by chunk, reading one crumb at a time (one chunk at a time when compressing). */
     public SendResult send(OutboundMessage message, Path file) {
-        try (ChunkSource source = ChunkSource.of(file, chunkSize, crumbSize, message.compress())) {
-            return send(message, source);
+        try {
+            return send(message, MessageContent.of(file), SendListener.NONE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /**
+     * Sends content read by offset, telling {@code listener} after each chunk MESH accepts, so that a caller can
+     * record progress and {@link #resume} after a restart.
+     */
+    public SendResult send(OutboundMessage message, MessageContent content, SendListener listener) {
+        return resume(message, content, SendProgress.start(clock.instant(), chunkSize), listener);
+    }
+
+    /**
+     * Carries on a send from recorded progress, with the chunk size it began with. Without a message id (the answer
+     * to chunk 1 was never recorded), MESH is first asked for a message with the same local id uploaded since the send
+     * began, so that resuming never makes a second message.
+     */
+    public SendResult resume(OutboundMessage message, MessageContent content, SendProgress progress,
+            SendListener listener) {
+        try (ChunkSource source = ChunkSource.of(content, progress.chunkSize(), crumbSize, message.compress())) {
+            return send(message, source, progress, listener);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + content, e);
         }
     }
 
     /** Sends exactly {@code length} bytes of a stream; holds one chunk in memory so that it can be sent again. */
     public SendResult send(OutboundMessage message, InputStream content, long length) {
         try (ChunkSource source = ChunkSource.of(content, length, chunkSize, crumbSize, message.compress())) {
-            return send(message, source);
+            return send(message, source, SendProgress.start(clock.instant(), chunkSize), SendListener.NONE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -167,26 +192,41 @@ public final class MeshClient implements AutoCloseable {
         return send(message, new java.io.ByteArrayInputStream(content), content.length);
     }
 
-    private SendResult send(OutboundMessage message, ChunkSource source) throws IOException {
-        if (source.length == 0 && !message.compress()) {
+    private SendResult send(OutboundMessage message, ChunkSource source, SendProgress progress,
+            SendListener listener) throws IOException {
+        if (source.length == 0 && !message.gzipEncoded()) {
             // MESH refuses an empty body (COLLECT 02); an empty gzip member decodes to the same empty content.
-            return send(message.withCompression(), ChunkSource.of(InputStream.nullInputStream(), 0, chunkSize,
-                    crumbSize, true));
+            return send(message.withCompression(), ChunkSource.of(InputStream.nullInputStream(), 0, source.chunkSize,
+                    crumbSize, true), progress, listener);
         }
         OutboundMessage routed = message.localId().isEmpty() && deduplicateSends
                 ? message.withLocalId("meshgate-" + UUID.randomUUID())
                 : message;
-
         checkHeaderValues(routed);
         int total = source.count();
         long[] sent = {0};
-        Instant started = clock.instant();
-        String messageId = http.withRetries("send", () -> sendFirstChunk(routed, source, total, started, sent));
-        for (int number = 2; number <= total; number++) {
+        String messageId = progress.messageId().orElse(null);
+        int next = progress.chunksAccepted() + 1;
+        if (messageId == null && progress.chunksAccepted() > 0) {
+            throw new IllegalArgumentException("progress has accepted chunks but no message id");
+        }
+        if (messageId == null && routed.localId().isPresent() && !progress.isFresh()) {
+            messageId = findSentSince(routed.localId().get(), progress.startedAt()).map(TrackingInfo::messageId)
+                    .orElse(null);
+            next = messageId == null ? 1 : 2;
+        }
+        if (messageId == null) {
+            messageId = http.withRetries("send",
+                    () -> sendFirstChunk(routed, source, total, progress.startedAt(), sent));
+            listener.chunkAccepted(messageId, 1, total);
+            next = 2;
+        }
+        for (int number = next; number <= total; number++) {
             ChunkRange range = new ChunkRange(number, total);
             RequestBody body = body(source, number);
             uploadChunk(routed, messageId, range, body);
             sent[0] += contentLength(body);
+            listener.chunkAccepted(messageId, number, total);
         }
         LOG.info("mesh_sent mailbox={} to={} workflow_id={} message_id={} local_id={} chunks={} bytes={} compressed={}",
                 mailbox(), routed.to(), routed.workflowId(), messageId, routed.localId().orElse(""), total, sent[0],
@@ -200,7 +240,7 @@ public final class MeshClient implements AutoCloseable {
                 r.url(http.url(mailboxPath() + "/outbox/" + messageId + "/" + range.number()))
                         .header(MeshHeaders.CHUNK_RANGE, range.toString())
                         .header(MeshHeaders.CONTENT_TYPE, MeshHeaders.OCTET_STREAM);
-                if (message.compress()) {
+                if (message.gzipEncoded()) {
                     r.header(MeshHeaders.CONTENT_ENCODING, "gzip");
                 }
                 return r.post(body);
@@ -272,7 +312,7 @@ public final class MeshClient implements AutoCloseable {
         if (message.contentEncrypted()) {
             headers.add(MeshHeaders.CONTENT_ENCRYPTED, "Y");
         }
-        if (message.compress()) {
+        if (message.gzipEncoded()) {
             headers.add(MeshHeaders.CONTENT_ENCODING, "gzip");
         }
         Headers signed = r.url(http.url(mailboxPath() + "/outbox")).build().headers();
@@ -388,9 +428,7 @@ public final class MeshClient implements AutoCloseable {
     /** Streams a message into {@code out}; with {@code decompress}, a gzip-encoded message is written decoded. */
     public MessageMetadata download(String messageId, OutputStream out, boolean decompress) {
         try (MessageInputStream in = open(messageId)) {
-            InputStream content = decompress && in.metadata().isGzipEncoded()
-                    ? new GzipCompressorInputStream(new BufferedInputStream(in, crumbSize), true)
-                    : in;
+            InputStream content = decompress ? in.decoded(crumbSize) : in;
             byte[] crumb = new byte[crumbSize];
             for (int read; (read = content.read(crumb)) >= 0; ) {
                 out.write(crumb, 0, read);

@@ -42,10 +42,16 @@ public final class MeshTls {
     private final SSLContext context;
     private final X509TrustManager trustManager;
     private final boolean verify;
+    private final boolean verifyHostname;
     private final KeyManager[] keyManagers;
 
     private MeshTls(KeyManager[] keyManagers, X509TrustManager trustManager, boolean verify) {
+        this(keyManagers, trustManager, verify, verify);
+    }
+
+    private MeshTls(KeyManager[] keyManagers, X509TrustManager trustManager, boolean verify, boolean verifyHostname) {
         this.keyManagers = keyManagers;
+        this.verifyHostname = verifyHostname;
         try {
             this.context = SSLContext.getInstance("TLS");
             this.context.init(keyManagers, new TrustManager[] {trustManager}, new SecureRandom());
@@ -142,6 +148,19 @@ public final class MeshTls {
         return verify;
     }
 
+    /** False for {@link #insecure} and {@link #withoutHostnameVerification}. */
+    public boolean verifiesHostname() {
+        return verifyHostname;
+    }
+
+    /**
+     * The same certificates and trust, but the server's name is not matched against its certificate (MESH setups
+     * call this {@code verify_checks_common_name: false}); the certificate chain is still verified.
+     */
+    public MeshTls withoutHostnameVerification() {
+        return new MeshTls(keyManagers, trustManager, verify, false);
+    }
+
     static List<X509Certificate> readCertificates(Path pem) {
         try (InputStream in = Files.newInputStream(pem)) {
             Collection<? extends Certificate> all = CertificateFactory.getInstance("X.509").generateCertificates(in);
@@ -229,6 +248,7 @@ public final class MeshTls {
 
     @Override
     public String toString() {
-        return "MeshTls[verify=" + verify + ", clientCertificate=" + (keyManagers != null) + "]";
+        return "MeshTls[verify=" + verify + ", verifyHostname=" + verifyHostname + ", clientCertificate="
+                + (keyManagers != null) + "]";
     }
 }

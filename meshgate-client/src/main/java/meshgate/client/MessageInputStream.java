@@ -1,10 +1,12 @@
 package meshgate.client;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import meshgate.protocol.ChunkRange;
 import meshgate.protocol.MeshHeaders;
 import okhttp3.Response;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * A received message's bytes as MESH holds them (gzip-encoded if sent so), read chunk after chunk. A connection lost
@@ -39,6 +41,16 @@ public final class MessageInputStream extends InputStream {
 
     public int totalChunks() {
         return totalChunks;
+    }
+
+    /**
+     * The content decoded: when the message travels gzip-encoded, its gzip members (one per chunk, or one stream cut
+     * across chunks) are decompressed; otherwise this stream itself. Closing either closes both.
+     */
+    public InputStream decoded(int bufferSize) throws IOException {
+        return metadata.isGzipEncoded()
+                ? new GzipCompressorInputStream(new BufferedInputStream(this, bufferSize), true)
+                : this;
     }
 
     @Override

@@ -18,7 +18,8 @@ public record OutboundMessage(
         Optional<String> contentChecksum,
         boolean contentCompressed,
         boolean contentEncrypted,
-        boolean compress) {
+        boolean compress,
+        boolean alreadyGzipEncoded) {
 
     public OutboundMessage {
         Objects.requireNonNull(to, "to");
@@ -36,12 +37,17 @@ public record OutboundMessage(
 
     OutboundMessage withLocalId(String id) {
         return new OutboundMessage(to, workflowId, subject, Optional.of(id), fileName, contentType, contentChecksum,
-                contentCompressed, contentEncrypted, compress);
+                contentCompressed, contentEncrypted, compress, alreadyGzipEncoded);
+    }
+
+    /** True when the content travels with {@code Content-Encoding: gzip}, compressed here or already. */
+    public boolean gzipEncoded() {
+        return compress || alreadyGzipEncoded;
     }
 
     OutboundMessage withCompression() {
         return new OutboundMessage(to, workflowId, subject, localId, fileName, contentType, contentChecksum,
-                contentCompressed, contentEncrypted, true);
+                contentCompressed, contentEncrypted, true, false);
     }
 
     public static final class Builder {
@@ -55,6 +61,7 @@ public record OutboundMessage(
         private boolean contentCompressed;
         private boolean contentEncrypted;
         private boolean compress;
+        private boolean alreadyGzipEncoded;
 
         private Builder(String to, String workflowId) {
             this.to = to;
@@ -102,10 +109,23 @@ public record OutboundMessage(
             return this;
         }
 
+        /**
+         * The content is already gzip-encoded (e.g. stored with {@code Content-Encoding: gzip}): it is sent as it is,
+         * with {@code Content-Encoding: gzip}, and not compressed again.
+         */
+        public Builder alreadyGzipEncoded(boolean value) {
+            this.alreadyGzipEncoded = value;
+            return this;
+        }
+
         public OutboundMessage build() {
+            if (compress && alreadyGzipEncoded) {
+                throw new IllegalArgumentException("content that is already gzip-encoded is not compressed again");
+            }
             return new OutboundMessage(to, workflowId, Optional.ofNullable(subject), Optional.ofNullable(localId),
                     Optional.ofNullable(fileName), Optional.ofNullable(contentType),
-                    Optional.ofNullable(contentChecksum), contentCompressed, contentEncrypted, compress);
+                    Optional.ofNullable(contentChecksum), contentCompressed, contentEncrypted, compress,
+                    alreadyGzipEncoded);
         }
     }
 }

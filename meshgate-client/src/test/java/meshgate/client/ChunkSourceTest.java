@@ -34,7 +34,7 @@ class ChunkSourceTest {
     void fileChunksConcatenateToTheFile() throws IOException {
         byte[] content = random(3 * CHUNK + 17);
         Path file = Files.write(dir.resolve("m.dat"), content);
-        try (ChunkSource source = ChunkSource.of(file, CHUNK, 64, false)) {
+        try (ChunkSource source = ChunkSource.of(MessageContent.of(file), CHUNK, 64, false)) {
             assertThat(concatenate(source)).isEqualTo(content);
             assertThat(bytes(source, 2)).as("a chunk can be read again for a retry").isEqualTo(bytes(source, 2));
         }
@@ -44,7 +44,7 @@ class ChunkSourceTest {
     void compressedChunksAreOneGzipMemberEachAndDecompressToTheContent() throws IOException {
         byte[] content = "vaccination|record|".repeat(600).getBytes();
         Path file = Files.write(dir.resolve("m.csv"), content);
-        try (ChunkSource source = ChunkSource.of(file, CHUNK, 64, true)) {
+        try (ChunkSource source = ChunkSource.of(MessageContent.of(file), CHUNK, 64, true)) {
             byte[] wire = concatenate(source);
             assertThat(source.count()).isEqualTo((content.length + CHUNK - 1) / CHUNK);
             assertThat(wire.length).isLessThan(content.length);

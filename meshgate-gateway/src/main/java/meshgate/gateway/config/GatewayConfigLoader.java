@@ -1,0 +1,520 @@
+package meshgate.gateway.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import meshgate.client.MeshClient;
+import meshgate.client.MeshEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the gateway's YAML configuration, applies {@code MESHGATE_*} environment overrides and checks the result.
+ * Every problem is a {@link ConfigException} naming the setting; {@code docs/configuration.md} is the reference.
+ */
+public final class GatewayConfigLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayConfigLoader.class);
+
+    static final String ENV_PREFIX = "MESHGATE_";
+    static final String MAILBOX_IDS_VARIABLE = "MESHGATE_MAILBOX_IDS";
+    static final long DEFAULT_COMPRESS_THRESHOLD = 1024 * 1024;
+    private static final long MAX_CONFIG_BYTES = 1024 * 1024;
+    /** MeshClient's own limit on its read/write buffer. */
+    private static final int MAX_CRUMB_SIZE = 16 * 1024 * 1024;
+    /** MESH asks clients not to poll an inbox more often than this. */
+    private static final Duration MESH_MIN_POLL_INTERVAL = Duration.ofMinutes(5);
+    private static final Duration MESH_MAX_POLL_INTERVAL = Duration.ofDays(1);
+    private static final Pattern MAILBOX_ID = Pattern.compile("[A-Z0-9]+");
+    private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
+
+    private static final Set<String> SECRETS = Set.of("shared_key", "private_key_passphrase", "pkcs12_password");
+    /** Settings an environment variable may set, by full name; MESHGATE_ plus the name upper-cased, dots as _. */
+    private static final List<String> OVERRIDABLE = List.of(
+            "base_url", "mesh_env", "shared_key", "certificate", "private_key", "private_key_passphrase", "ca_bundle",
+            "pkcs12", "pkcs12_password", "verify_ssl", "verify_checks_common_name", "allow_insecure_tls",
+            "chunk_size", "crumb_size", "compress_threshold", "never_compress", "get_message_max_concurrency",
+            "send_concurrency", "use_sender_filename", "use_legacy_inbound_location", "use_s3_key_for_mex_filename",
+            "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval", "outbound_settle_time",
+            "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs",
+            "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url");
+    /** Pairs of settings of which only one may be given; an environment variable for one displaces the other. */
+    private static final Map<String, String> EITHER_OR = Map.of(
+            "base_url", "mesh_env", "mesh_env", "base_url",
+            "use_s3_key_for_mex_filename", "use_key_for_mex_filename",
+            "use_key_for_mex_filename", "use_s3_key_for_mex_filename");
+
+    private static final Set<String> TOP_LEVEL = Set.of(
+            "base_url", "mesh_env", "shared_key", "certificate", "private_key", "private_key_passphrase", "ca_bundle",
+            "pkcs12", "pkcs12_password", "verify_ssl", "verify_checks_common_name", "allow_insecure_tls",
+            "mailboxes", "store", "ledger", "chunk_size", "crumb_size", "compress_threshold", "never_compress",
+            "get_message_max_concurrency", "send_concurrency", "use_sender_filename", "use_legacy_inbound_location",
+            "use_s3_key_for_mex_filename", "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval",
+            "outbound_settle_time", "handshake_interval", "tracking_interval", "sent_action", "outbound_mappings",
+            "events", "mesh_jobs");
+    private static final Set<String> MAILBOX = Set.of(
+            "mailbox_id", "password", "inbound_folder", "certificate", "private_key", "private_key_passphrase");
+    private static final Set<String> STORE = Set.of("type", "root");
+    private static final Set<String> LEDGER = Set.of("type", "path");
+    private static final Set<String> MAPPING = Set.of("prefix", "mex_from", "mex_to", "mex_workflowid");
+    private static final Set<String> EVENTS = Set.of("log", "webhook_url", "command");
+
+    private GatewayConfigLoader() {
+    }
+
+    /** Reads {@code yamlFile}; relative paths in it are resolved against its folder. */
+    public static GatewayConfig load(Path yamlFile, Map<String, String> environment) {
+        Path file = yamlFile.toAbsolutePath().normalize();
+        String yaml;
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException("configuration file " + file + " does not exist");
+            }
+            if (Files.size(file) > MAX_CONFIG_BYTES) {
+                throw new ConfigException("configuration file " + file + " is larger than 1 MiB");
+            }
+            yaml = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return fromYaml(yaml, file.getParent(), environment);
+        } catch (ConfigException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads configuration text; relative paths are resolved against {@code baseDir}. */
+    public static GatewayConfig fromYaml(String yaml, Path baseDir, Map<String, String> environment) {
+        ObjectNode root = parse(yaml);
+        Map<String, String> envSources = applyOverrides(root, environment);
+        Section top = new Section(root, "", TOP_LEVEL, envSources, baseDir.toAbsolutePath().normalize(), environment);
+        return read(top, environment);
+    }
+
+    private static ObjectNode parse(String yaml) {
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        JsonNode root;
+        try {
+            root = mapper.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            String problem = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new ConfigException("configuration is not valid YAML" + where + ": " + problem, e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return mapper.createObjectNode();
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("configuration: must be a mapping of settings");
+        }
+        return (ObjectNode) root;
+    }
+
+    /** Writes each {@code MESHGATE_*} override into the tree; returns which variable set which setting. */
+    private static Map<String, String> applyOverrides(ObjectNode root, Map<String, String> environment) {
+        Map<String, String> sources = new HashMap<>();
+        for (String setting : OVERRIDABLE) {
+            String variable = variableFor(setting);
+            String value = environment.get(variable);
+            if (value == null) {
+                continue;
+            }
+            String other = EITHER_OR.get(setting);
+            if (other != null && environment.containsKey(variableFor(other))) {
+                throw new ConfigException(variable + ": set " + variable + " or " + variableFor(other) + ", not both");
+            }
+            ObjectNode parent = root;
+            String key = setting;
+            int dot = setting.indexOf('.');
+            if (dot > 0) {
+                String section = setting.substring(0, dot);
+                JsonNode existing = root.get(section);
+                parent = existing instanceof ObjectNode object ? object : root.putObject(section);
+                key = setting.substring(dot + 1);
+            }
+            if (SECRETS.contains(setting)) {
+                parent.putObject(key).put("env", variable);
+            } else {
+                parent.put(key, value);
+            }
+            if (other != null) {
+                root.remove(other);
+            }
+            sources.put(setting, variable);
+        }
+        return sources;
+    }
+
+    static String variableFor(String setting) {
+        return ENV_PREFIX + setting.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    static String mailboxPasswordVariable(String mailboxId) {
+        return ENV_PREFIX + "MAILBOX_" + mailboxId + "_PASSWORD";
+    }
+
+    private static GatewayConfig read(Section top, Map<String, String> environment) {
+        URI baseUrl = baseUrl(top);
+        Secret sharedKey = top.secret("shared_key").orElseThrow(() -> top.fail("shared_key",
+                "is required: the MESH shared secret (set it here or in MESHGATE_SHARED_KEY)"));
+        TlsSettings tls = tls(top);
+        checkInsecureTls(top, tls, baseUrl);
+        StoreSettings store = store(top.child("store", STORE));
+        LedgerSettings ledger = ledger(top.child("ledger", LEDGER), store);
+        int chunkSize = chunkSize(top);
+        int crumbSize = crumbSize(top, chunkSize);
+        boolean legacyInbound = top.bool("use_legacy_inbound_location", false);
+        List<MailboxConfig> mailboxes = mailboxes(top, tls, legacyInbound, environment);
+        Duration pollInterval = top.duration("poll_interval", MESH_MIN_POLL_INTERVAL, false);
+        warnAboutPolling(pollInterval, baseUrl);
+        return new GatewayConfig(
+                baseUrl,
+                sharedKey,
+                tls,
+                mailboxes,
+                store,
+                ledger,
+                chunkSize,
+                crumbSize,
+                top.size("compress_threshold", DEFAULT_COMPRESS_THRESHOLD),
+                top.bool("never_compress", false),
+                top.integer("get_message_max_concurrency", 10, 1, 100),
+                top.integer("send_concurrency", 4, 1, 100),
+                top.bool("use_sender_filename", false),
+                legacyInbound,
+                useKeyForMexFilename(top),
+                pollInterval,
+                top.duration("outbound_rescan_interval", Duration.ofSeconds(5), false),
+                top.duration("outbound_settle_time", Duration.ofMillis(500), true),
+                top.duration("handshake_interval", Duration.ofHours(24), false),
+                top.duration("tracking_interval", Duration.ofMinutes(5), false),
+                sentAction(top),
+                outboundMappings(top, mailboxes),
+                events(top.child("events", EVENTS)),
+                top.bool("mesh_jobs", true));
+    }
+
+    private static URI baseUrl(Section top) {
+        Optional<String> url = top.text("base_url").filter(s -> !s.isEmpty());
+        Optional<String> env = top.text("mesh_env").filter(s -> !s.isEmpty());
+        if (url.isPresent() && env.isPresent()) {
+            throw top.fail("base_url", "set base_url or mesh_env, not both");
+        }
+        if (url.isPresent()) {
+            String text = url.get();
+            String lower = text.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("https://") && !lower.startsWith("http://")) {
+                throw top.fail("base_url", "must be an https:// URL, got '" + text + "'");
+            }
+            return parseUrl(top, "base_url", text);
+        }
+        if (env.isPresent()) {
+            try {
+                return MeshEnvironment.resolve(env.get());
+            } catch (IllegalArgumentException e) {
+                throw top.fail("mesh_env", e.getMessage());
+            }
+        }
+        return MeshEnvironment.LOCAL_SANDBOX.baseUrl();
+    }
+
+    private static URI parseUrl(Section section, String key, String text) {
+        try {
+            URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+            if (uri.getHost() == null) {
+                throw section.fail(key, "'" + text + "' has no host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw section.fail(key, "'" + text + "' is not a valid URL: " + e.getReason());
+        }
+    }
+
+    private static TlsSettings tls(Section top) {
+        Optional<Path> certificate = top.existingFile("certificate");
+        Optional<Path> privateKey = top.existingFile("private_key");
+        Optional<Secret> passphrase = top.secret("private_key_passphrase");
+        Optional<Path> pkcs12 = top.existingFile("pkcs12");
+        Optional<Secret> pkcs12Password = top.secret("pkcs12_password");
+        checkPem(top, certificate, privateKey, passphrase);
+        if (pkcs12.isPresent() && certificate.isPresent()) {
+            throw top.fail("pkcs12", "set either pkcs12 or certificate and private_key, not both");
+        }
+        if (pkcs12Password.isPresent() && pkcs12.isEmpty()) {
+            throw top.fail("pkcs12_password", "is set but pkcs12 is not");
+        }
+        return new TlsSettings(certificate, privateKey, passphrase, top.existingFile("ca_bundle"), pkcs12,
+                pkcs12Password, top.bool("verify_ssl", true), top.bool("verify_checks_common_name", true));
+    }
+
+    private static void checkPem(Section section, Optional<Path> certificate, Optional<Path> privateKey,
+            Optional<Secret> passphrase) {
+        if (certificate.isPresent() && privateKey.isEmpty()) {
+            throw section.fail("private_key", "is required with certificate");
+        }
+        if (privateKey.isPresent() && certificate.isEmpty()) {
+            throw section.fail("certificate", "is required with private_key");
+        }
+        if (passphrase.isPresent() && privateKey.isEmpty()) {
+            throw section.fail("private_key_passphrase", "is set but private_key is not");
+        }
+    }
+
+    /**
+     * Without verification anyone on the network path can pose as MESH and collect the messages and the
+     * authentication tokens sent to it, so it is refused except for a sandbox on this machine or an explicit opt-in.
+     */
+    private static void checkInsecureTls(Section top, TlsSettings tls, URI baseUrl) {
+        boolean allowed = top.bool("allow_insecure_tls", false);
+        if (tls.verifySsl()) {
+            return;
+        }
+        if (!isLocal(baseUrl) && !allowed) {
+            throw top.fail("verify_ssl", "false is only allowed for a sandbox on localhost or 127.0.0.1, not "
+                    + baseUrl.getHost() + "; never turn verification off for INT or LIVE (set allow_insecure_tls: "
+                    + "true only for a test server you control)");
+        }
+        LOG.warn("event=tls_verification_off base_url={} reason={}", baseUrl,
+                isLocal(baseUrl) ? "local_sandbox" : "allow_insecure_tls");
+    }
+
+    private static boolean isLocal(URI url) {
+        return url.getHost() != null && LOCAL_HOSTS.contains(url.getHost().toLowerCase(Locale.ROOT));
+    }
+
+    private static StoreSettings store(Section store) {
+        String type = store.text("type").filter(s -> !s.isEmpty()).orElse(StoreSettings.LOCAL)
+                .toLowerCase(Locale.ROOT);
+        if (type.equals("s3")) {
+            throw store.fail("type", "s3 is not available yet; use local");
+        }
+        if (!type.equals(StoreSettings.LOCAL)) {
+            throw store.fail("type", "must be local, got '" + type + "'");
+        }
+        return new StoreSettings(type, store.path("root").orElseGet(() -> store.resolve("meshgate-data")));
+    }
+
+    private static LedgerSettings ledger(Section ledger, StoreSettings store) {
+        String type = ledger.text("type").filter(s -> !s.isEmpty()).orElse(LedgerSettings.EMBEDDED)
+                .toLowerCase(Locale.ROOT);
+        if (type.equals("postgresql")) {
+            throw ledger.fail("type", "postgresql is not available yet; use embedded");
+        }
+        if (!type.equals(LedgerSettings.EMBEDDED)) {
+            throw ledger.fail("type", "must be embedded, got '" + type + "'");
+        }
+        Path path = ledger.path("path").orElseGet(() -> store.root().resolve("ledger").resolve("meshgate"));
+        return new LedgerSettings(type, path);
+    }
+
+    private static int chunkSize(Section top) {
+        long value = top.size("chunk_size", MeshClient.DEFAULT_CHUNK_SIZE);
+        if (value < MeshClient.MIN_CHUNK_SIZE) {
+            throw top.fail("chunk_size", "must be more than 5 MiB (" + (MeshClient.MIN_CHUNK_SIZE - 1)
+                    + " bytes), got " + value);
+        }
+        if (value > MeshClient.MAX_CHUNK_SIZE) {
+            throw top.fail("chunk_size", "must be at most 100 MB (" + MeshClient.MAX_CHUNK_SIZE + " bytes), got "
+                    + value);
+        }
+        return (int) value;
+    }
+
+    private static int crumbSize(Section top, int chunkSize) {
+        long value = top.size("crumb_size", MeshClient.DEFAULT_CRUMB_SIZE);
+        String upper = chunkSize < MAX_CRUMB_SIZE
+                ? "chunk_size (" + chunkSize + " bytes)"
+                : "16 MiB (" + MAX_CRUMB_SIZE + " bytes)";
+        if (value < 1024 || value > Math.min(chunkSize, MAX_CRUMB_SIZE)) {
+            throw top.fail("crumb_size", "must be between 1 KiB (1024 bytes) and " + upper + ", got " + value);
+        }
+        return (int) value;
+    }
+
+    private static boolean useKeyForMexFilename(Section top) {
+        if (top.has("use_s3_key_for_mex_filename") && top.has("use_key_for_mex_filename")) {
+            throw top.fail("use_key_for_mex_filename",
+                    "set use_s3_key_for_mex_filename or use_key_for_mex_filename, not both");
+        }
+        return top.has("use_key_for_mex_filename")
+                ? top.bool("use_key_for_mex_filename", false)
+                : top.bool("use_s3_key_for_mex_filename", false);
+    }
+
+    private static SentAction sentAction(Section top) {
+        String text = top.text("sent_action").filter(s -> !s.isEmpty()).orElse("archive");
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "archive" -> SentAction.ARCHIVE;
+            case "delete" -> SentAction.DELETE;
+            default -> throw top.fail("sent_action", "must be delete or archive, got '" + text + "'");
+        };
+    }
+
+    /** A mailbox entry as written, before MESHGATE_MAILBOX_IDS chooses which are used. */
+    private record MailboxEntry(String id, Section section, Optional<String> inboundFolder,
+            Optional<TlsSettings> tls) {
+    }
+
+    private static List<MailboxConfig> mailboxes(Section top, TlsSettings sharedTls, boolean legacyInbound,
+            Map<String, String> environment) {
+        Map<String, MailboxEntry> entries = new LinkedHashMap<>();
+        for (Section section : top.list("mailboxes", MAILBOX)) {
+            MailboxEntry entry = mailboxEntry(section, sharedTls);
+            if (entries.putIfAbsent(entry.id(), entry) != null) {
+                throw section.fail("mailbox_id", entry.id() + " is listed twice");
+            }
+        }
+        String ids = environment.get(MAILBOX_IDS_VARIABLE);
+        List<MailboxConfig> mailboxes = ids == null
+                ? fromEntries(entries, legacyInbound, environment)
+                : fromVariable(ids, entries, legacyInbound, environment);
+        if (mailboxes.isEmpty()) {
+            throw top.fail("mailboxes", "at least one mailbox is required (or set " + MAILBOX_IDS_VARIABLE
+                    + " and MESHGATE_MAILBOX_<ID>_PASSWORD for each)");
+        }
+        return mailboxes;
+    }
+
+    private static MailboxEntry mailboxEntry(Section section, TlsSettings sharedTls) {
+        String id = section.required("mailbox_id").toUpperCase(Locale.ROOT);
+        if (!MAILBOX_ID.matcher(id).matches()) {
+            throw section.fail("mailbox_id", "must be letters and digits only, got '" + id + "'");
+        }
+        Optional<String> inboundFolder = section.text("inbound_folder").map(folder -> {
+            String trimmed = folder.replaceAll("^/+|/+$", "");
+            if (trimmed.isEmpty() || List.of(trimmed.split("/+")).contains("..")) {
+                throw section.fail("inbound_folder", "must be a folder inside the store, got '" + folder + "'");
+            }
+            return trimmed;
+        });
+        Optional<Path> certificate = section.existingFile("certificate");
+        Optional<Path> privateKey = section.existingFile("private_key");
+        Optional<Secret> passphrase = section.secret("private_key_passphrase");
+        checkPem(section, certificate, privateKey, passphrase);
+        Optional<TlsSettings> tls = certificate.map(cert -> sharedTls.withClientPem(cert, privateKey.get(), passphrase));
+        return new MailboxEntry(id, section, inboundFolder, tls);
+    }
+
+    private static List<MailboxConfig> fromEntries(Map<String, MailboxEntry> entries, boolean legacyInbound,
+            Map<String, String> environment) {
+        List<MailboxConfig> mailboxes = new ArrayList<>();
+        for (MailboxEntry entry : entries.values()) {
+            Section section = entry.section();
+            if (legacyInbound && entry.inboundFolder().isEmpty()) {
+                throw section.fail("inbound_folder", "is required when use_legacy_inbound_location is true");
+            }
+            Secret password = passwordFromEnvironment(entry.id(), environment)
+                    .or(() -> section.secret("password"))
+                    .orElseThrow(() -> section.fail("password", "is required for " + entry.id() + " (or set "
+                            + mailboxPasswordVariable(entry.id()) + ")"));
+            mailboxes.add(new MailboxConfig(entry.id(), password, entry.inboundFolder(), entry.tls()));
+        }
+        return mailboxes;
+    }
+
+    private static List<MailboxConfig> fromVariable(String ids, Map<String, MailboxEntry> entries,
+            boolean legacyInbound, Map<String, String> environment) {
+        Set<String> chosen = new LinkedHashSet<>();
+        for (String raw : ids.split(",")) {
+            String id = raw.trim().toUpperCase(Locale.ROOT);
+            if (id.isEmpty()) {
+                continue;
+            }
+            if (!MAILBOX_ID.matcher(id).matches()) {
+                throw new ConfigException(MAILBOX_IDS_VARIABLE + ": mailbox ids must be letters and digits only, got '"
+                        + raw.trim() + "'");
+            }
+            if (!chosen.add(id)) {
+                throw new ConfigException(MAILBOX_IDS_VARIABLE + ": " + id + " is listed twice");
+            }
+        }
+        List<MailboxConfig> mailboxes = new ArrayList<>();
+        for (String id : chosen) {
+            Secret password = passwordFromEnvironment(id, environment).orElseThrow(() -> new ConfigException(
+                    MAILBOX_IDS_VARIABLE + ": " + id + " has no password: set " + mailboxPasswordVariable(id)));
+            Optional<MailboxEntry> entry = Optional.ofNullable(entries.get(id));
+            Optional<String> inboundFolder = entry.flatMap(MailboxEntry::inboundFolder);
+            if (legacyInbound && inboundFolder.isEmpty()) {
+                throw new ConfigException(MAILBOX_IDS_VARIABLE + ": " + id + " needs an inbound_folder in the "
+                        + "mailboxes list when use_legacy_inbound_location is true");
+            }
+            mailboxes.add(new MailboxConfig(id, password, inboundFolder, entry.flatMap(MailboxEntry::tls)));
+        }
+        return mailboxes;
+    }
+
+    private static Optional<Secret> passwordFromEnvironment(String mailboxId, Map<String, String> environment) {
+        String variable = mailboxPasswordVariable(mailboxId);
+        String value = environment.get(variable);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.isEmpty()) {
+            throw new ConfigException(variable + ": is empty");
+        }
+        return Optional.of(Secret.env(variable, environment));
+    }
+
+    private static List<OutboundMapping> outboundMappings(Section top, List<MailboxConfig> mailboxes) {
+        List<OutboundMapping> mappings = new ArrayList<>();
+        Set<String> prefixes = new LinkedHashSet<>();
+        for (Section section : top.list("outbound_mappings", MAPPING)) {
+            String prefix = section.required("prefix");
+            if (!prefix.startsWith("outbound/")) {
+                throw section.fail("prefix", "must start with outbound/, got '" + prefix + "'");
+            }
+            if (!prefixes.add(prefix)) {
+                throw section.fail("prefix", prefix + " is mapped twice");
+            }
+            String from = section.required("mex_from").toUpperCase(Locale.ROOT);
+            if (mailboxes.stream().noneMatch(m -> m.mailboxId().equals(from))) {
+                throw section.fail("mex_from", from + " is not one of the configured mailboxes");
+            }
+            mappings.add(new OutboundMapping(prefix, from, section.required("mex_to").toUpperCase(Locale.ROOT),
+                    section.required("mex_workflowid")));
+        }
+        return mappings;
+    }
+
+    private static EventSettings events(Section events) {
+        Optional<URI> webhook = events.text("webhook_url").filter(s -> !s.isEmpty()).map(text -> {
+            String lower = text.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("https://") && !lower.startsWith("http://")) {
+                throw events.fail("webhook_url", "must be an http:// or https:// URL, got '" + text + "'");
+            }
+            return parseUrl(events, "webhook_url", text);
+        });
+        return new EventSettings(events.bool("log", true), webhook, events.strings("command"));
+    }
+
+    private static void warnAboutPolling(Duration pollInterval, URI baseUrl) {
+        if (pollInterval.compareTo(MESH_MIN_POLL_INTERVAL) < 0 && !isLocal(baseUrl)) {
+            LOG.warn("event=poll_interval_below_mesh_guidance poll_interval={} base_url={} guidance=PT5M",
+                    pollInterval, baseUrl);
+        }
+        if (pollInterval.compareTo(MESH_MAX_POLL_INTERVAL) > 0) {
+            LOG.warn("event=poll_interval_above_mesh_guidance poll_interval={} guidance=PT24H", pollInterval);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package meshgate.gateway.inbound;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
+import meshgate.client.MeshClient;
+import meshgate.client.MeshException;
+import meshgate.gateway.ledger.InboundRecord;
+import meshgate.gateway.ledger.InboundState;
+import meshgate.gateway.ledger.Ledger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls one mailbox: lists its whole inbox (every page, so a backlog of other workflows' messages never hides new
+ * ones) and receives each message on the shared download pool, whose size is {@code get_message_max_concurrency}.
+ * Only one poll of a mailbox runs at a time; a poll returns when all its messages are done.
+ */
+public final class InboxPoller {
+    private static final Logger LOG = LoggerFactory.getLogger(InboxPoller.class);
+
+    private final MeshClient client;
+    private final InboundReceiver receiver;
+    private final Ledger ledger;
+    private final ExecutorService downloads;
+    private final ReentrantLock polling = new ReentrantLock();
+
+    public InboxPoller(MeshClient client, InboundReceiver receiver, Ledger ledger, ExecutorService downloads) {
+        this.client = client;
+        this.receiver = receiver;
+        this.ledger = ledger;
+        this.downloads = downloads;
+    }
+
+    public String mailbox() {
+        return client.mailbox();
+    }
+
+    /** One poll; returns how many messages were received and acknowledged. Skipped if a poll is running. */
+    public int poll() {
+        if (!polling.tryLock()) {
+            return 0;
+        }
+        try {
+            finishStored();
+            List<String> ids = client.inbox();
+            List<Future<InboundRecord>> work = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                work.add(downloads.submit(() -> receiver.receive(client, id)));
+            }
+            int done = 0;
+            for (int i = 0; i < work.size(); i++) {
+                try {
+                    if (work.get(i).get().state() == InboundState.ACKNOWLEDGED) {
+                        done++;
+                    }
+                } catch (ExecutionException e) {
+                    LOG.warn("inbound_failed mailbox={} message_id={} reason=\"{}\" note=\"tried again at the next "
+                            + "poll\"", mailbox(), ids.get(i), e.getCause().toString());
+                }
+            }
+            if (!ids.isEmpty()) {
+                LOG.info("inbox_polled mailbox={} listed={} received={}", mailbox(), ids.size(), done);
+            }
+            return done;
+        } catch (MeshException e) {
+            LOG.warn("inbox_poll_failed mailbox={} reason=\"{}\"", mailbox(), e.getMessage());
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } finally {
+            polling.unlock();
+        }
+    }
+
+    /** Messages stored before a restart, or whose acknowledgement failed: announce and acknowledge them. */
+    private void finishStored() {
+        for (InboundRecord record : ledger.inboundToFinish(mailbox())) {
+            try {
+                if (record.state() == InboundState.STORED) {
+                    receiver.finish(client, record);
+                } else if (!record.eventEmitted()) {
+                    receiver.emit(record);
+                }
+            } catch (MeshException e) {
+                LOG.warn("inbound_ack_failed mailbox={} message_id={} reason=\"{}\"", mailbox(), record.messageId(),
+                        e.getMessage());
+            }
+        }
+    }
+}

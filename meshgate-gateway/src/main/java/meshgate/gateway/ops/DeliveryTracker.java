@@ -1,0 +1,64 @@
+package meshgate.gateway.ops;
+
+import java.util.Map;
+import meshgate.client.DeliveryStatus;
+import meshgate.client.MeshClient;
+import meshgate.client.MeshException;
+import meshgate.client.TrackingInfo;
+import meshgate.gateway.ledger.Ledger;
+import meshgate.gateway.ledger.OutboundRecord;
+import meshgate.gateway.ledger.OutboundState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows each message MESH accepted until its recipient acknowledges it, or MESH gives up on it (undeliverable,
+ * expired), recording the outcome in the ledger; one log line per change.
+ */
+public final class DeliveryTracker {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryTracker.class);
+
+    private final Ledger ledger;
+    private final Map<String, MeshClient> clients;
+
+    public DeliveryTracker(Ledger ledger, Map<String, MeshClient> clients) {
+        this.ledger = ledger;
+        this.clients = clients;
+    }
+
+    /** Asks MESH about every accepted message; returns how many changed state. */
+    public int track() {
+        int changed = 0;
+        for (OutboundRecord record : ledger.outbound(OutboundState.ACCEPTED)) {
+            MeshClient client = clients.get(record.sender());
+            if (client == null || record.meshMessageId() == null) {
+                continue;
+            }
+            try {
+                TrackingInfo info = client.track(record.meshMessageId());
+                OutboundState state = stateOf(info.status());
+                String status = info.status().name().toLowerCase(java.util.Locale.ROOT);
+                if (state != record.state() || !status.equals(record.trackingStatus())) {
+                    String reason = info.statusDescription()
+                            .map(d -> info.statusCode().map(c -> c + ": ").orElse("") + d).orElse(null);
+                    ledger.updateOutbound(record.tracked(state, status, state.isFinal() ? reason : null));
+                    LOG.info("outbound_tracked message_id={} key={} status={} state={}{}", record.meshMessageId(),
+                            record.objectKey(), status, state, reason == null ? "" : " reason=\"" + reason + "\"");
+                    changed++;
+                }
+            } catch (MeshException e) {
+                LOG.warn("tracking_failed message_id={} reason=\"{}\"", record.meshMessageId(), e.getMessage());
+            }
+        }
+        return changed;
+    }
+
+    static OutboundState stateOf(DeliveryStatus status) {
+        return switch (status) {
+            case ACKNOWLEDGED -> OutboundState.ACKNOWLEDGED;
+            case UNDELIVERABLE, ERROR -> OutboundState.UNDELIVERABLE;
+            case EXPIRED -> OutboundState.EXPIRED;
+            default -> OutboundState.ACCEPTED;
+        };
+    }
+}

@@ -1,0 +1,40 @@
+package meshgate.gateway.ops;
+
+import java.util.Collection;
+import java.util.concurrent.atomic.AtomicLong;
+import meshgate.client.MeshClient;
+import meshgate.client.MeshException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Validates each mailbox with MESH's handshake: at start and then daily, as MESH asks of its clients. */
+public final class MailboxValidator {
+    private static final Logger LOG = LoggerFactory.getLogger(MailboxValidator.class);
+
+    private final Collection<MeshClient> clients;
+    private final AtomicLong failures = new AtomicLong();
+
+    public MailboxValidator(Collection<MeshClient> clients) {
+        this.clients = clients;
+    }
+
+    /** Returns true when every mailbox validated; each failure is logged and counted. */
+    public boolean validate() {
+        boolean all = true;
+        for (MeshClient client : clients) {
+            try {
+                client.handshake();
+            } catch (MeshException e) {
+                all = false;
+                failures.incrementAndGet();
+                LOG.error("mailbox_validation_failed mailbox={} status={} reason=\"{}\"", client.mailbox(),
+                        e.httpStatus(), e.getMessage());
+            }
+        }
+        return all;
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+}

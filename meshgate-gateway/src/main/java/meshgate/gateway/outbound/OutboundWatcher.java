@@ -1,0 +1,165 @@
+package meshgate.gateway.outbound;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import meshgate.gateway.store.ObjectInfo;
+import meshgate.gateway.store.ObjectStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds objects under {@code outbound/} and hands each complete one to the {@link OutboundProcessor}, once at a time.
+ * A file-system watch (for a local folder) notices new files at once; a periodic rescan is the safety net, and the
+ * only means for stores that cannot be watched. An object counts as complete once unchanged for the settle time
+ * (writing under a hidden name and renaming is better still: hidden names are never listed).
+ */
+public final class OutboundWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboundWatcher.class);
+
+    private final ObjectStore store;
+    private final OutboundProcessor processor;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService senders;
+    private final Duration rescanInterval;
+    private final Duration settleTime;
+    private final Clock clock;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Object scanLock = new Object();
+    private volatile boolean closed;
+    private WatchService watchService;
+    private Thread watchThread;
+
+    public OutboundWatcher(ObjectStore store, OutboundProcessor processor, ScheduledExecutorService scheduler,
+            ExecutorService senders, Duration rescanInterval, Duration settleTime, Clock clock) {
+        this.store = store;
+        this.processor = processor;
+        this.scheduler = scheduler;
+        this.senders = senders;
+        this.rescanInterval = rescanInterval;
+        this.settleTime = settleTime;
+        this.clock = clock;
+    }
+
+    public void start() throws IOException {
+        Optional<Path> folder = store.localFolder(OutboundProcessor.OUTBOUND);
+        if (folder.isPresent()) {
+            Files.createDirectories(folder.get());
+            watchService = FileSystems.getDefault().newWatchService();
+            registerTree(folder.get());
+            watchThread = new Thread(this::watchLoop, "outbound-watch");
+            watchThread.setDaemon(true);
+            watchThread.start();
+        }
+        scheduler.scheduleWithFixedDelay(this::scanQuietly, 0, rescanInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Lists outbound/ and schedules every complete object not already being sent. */
+    public void scan() throws IOException {
+        synchronized (scanLock) {
+            for (ObjectInfo object : store.list(OutboundProcessor.OUTBOUND)) {
+                if (closed) {
+                    return;
+                }
+                Duration age = Duration.between(object.lastModified(), clock.instant());
+                if (age.compareTo(settleTime) < 0) {
+                    long wait = settleTime.minus(age).toMillis() + 10;
+                    scheduler.schedule(this::scanQuietly, wait, TimeUnit.MILLISECONDS);
+                    continue;
+                }
+                if (inFlight.add(object.key())) {
+                    submit(object);
+                }
+            }
+        }
+    }
+
+    private void submit(ObjectInfo object) {
+        try {
+            senders.execute(() -> {
+                try {
+                    processor.process(object);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("outbound_error key={} reason=\"{}\"", object.key(), e.toString(), e);
+                } finally {
+                    inFlight.remove(object.key());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(object.key());
+        }
+    }
+
+    private void scanQuietly() {
+        if (closed) {
+            return;
+        }
+        try {
+            scan();
+        } catch (IOException | RuntimeException e) {
+            LOG.error("outbound_scan_failed reason=\"{}\"", e.toString());
+        }
+    }
+
+    private void watchLoop() {
+        while (!closed) {
+            WatchKey key;
+            try {
+                key = watchService.take();
+            } catch (InterruptedException | java.nio.file.ClosedWatchServiceException e) {
+                return;
+            }
+            Path dir = (Path) key.watchable();
+            for (var event : key.pollEvents()) {
+                if (event.context() instanceof Path name && Files.isDirectory(dir.resolve(name))) {
+                    try {
+                        registerTree(dir.resolve(name));
+                    } catch (IOException e) {
+                        LOG.warn("outbound_watch_register_failed dir={} reason=\"{}\"", dir.resolve(name), e.toString());
+                    }
+                }
+            }
+            key.reset();
+            try {
+                scheduler.execute(this::scanQuietly);
+            } catch (RejectedExecutionException e) {
+                return;
+            }
+        }
+    }
+
+    private void registerTree(Path root) throws IOException {
+        try (Stream<Path> dirs = Files.walk(root)) {
+            for (Path dir : (Iterable<Path>) dirs.filter(Files::isDirectory)::iterator) {
+                dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            }
+        }
+    }
+
+    /** True while nothing is being sent. */
+    public boolean idle() {
+        return inFlight.isEmpty();
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        if (watchService != null) {
+            watchService.close();
+        }
+    }
+}

@@ -1,0 +1,455 @@
+package meshgate.gateway.store;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import meshgate.client.MessageContent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link ObjectStore} on a local folder. A key is a path relative to the root; an object's metadata lives beside it
+ * in a sidecar file {@code {name}.meta.json} holding a JSON object of names to text, so a person can drop a file and
+ * its routing headers into a folder by hand.
+ *
+ * <p>Writes go to a hidden temporary file in the target folder and are renamed onto their key only once forced to
+ * disk, with the sidecar renamed into place first: a file is never seen half-written or without its metadata. Keys
+ * are checked before use and can never point outside the root; a key may not name a hidden file or folder (one
+ * starting with {@code .}) or a sidecar, since those are the store's own.
+ */
+public final class LocalFolderStore implements ObjectStore {
+    static final String SIDECAR_SUFFIX = ".meta.json";
+
+    private static final Logger log = LoggerFactory.getLogger(LocalFolderStore.class);
+    private static final int BUFFER_BYTES = 64 * 1024;
+    /** Sidecars are written by hand or by us and hold a few headers; anything larger is not a sidecar. */
+    private static final long MAX_SIDECAR_BYTES = 1024 * 1024;
+
+    private final Path root;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /**
+     * A store on {@code root}, created if absent.
+     *
+     * @throws UncheckedIOException if the folder cannot be created
+     */
+    public LocalFolderStore(Path root) {
+        try {
+            this.root = Files.createDirectories(root).toAbsolutePath().normalize();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create store folder " + root, e);
+        }
+    }
+
+    /** The folder this store keeps its objects in. */
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) throws IOException {
+        Path folder = folderOf(prefix);
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        List<ObjectInfo> found = new ArrayList<>();
+        Files.walkFileTree(folder, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                return !dir.equals(folder) && isHidden(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile() && !isInternal(file.getFileName().toString())) {
+                    String key = keyOf(file);
+                    if (key.startsWith(prefix)) {
+                        if (isValidKey(key)) {
+                            found.add(new ObjectInfo(key, attrs.size(), lastModified(attrs)));
+                        } else {
+                            log.warn("event=store.unusable_name root={} file={}", root, file);
+                        }
+                    }
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e == null || e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        found.sort(Comparator.comparing(ObjectInfo::key));
+        return found;
+    }
+
+    @Override
+    public Optional<ObjectInfo> stat(String key) throws IOException {
+        Path file = pathOf(key);
+        try {
+            BasicFileAttributes attrs =
+                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return attrs.isRegularFile()
+                    ? Optional.of(new ObjectInfo(key, attrs.size(), lastModified(attrs)))
+                    : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Map<String, String> metadata(String key) throws IOException {
+        Path file = pathOf(key);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(key);
+        }
+        Path sidecar = sidecarOf(file);
+        byte[] bytes;
+        try {
+            if (Files.size(sidecar) > MAX_SIDECAR_BYTES) {
+                throw new MetadataUnreadableException(
+                        "metadata file " + sidecarName(key) + " is larger than " + MAX_SIDECAR_BYTES + " bytes");
+            }
+            bytes = Files.readAllBytes(sidecar);
+        } catch (NoSuchFileException e) {
+            return Map.of();
+        }
+        return parseSidecar(key, bytes);
+    }
+
+    @Override
+    public MessageContent content(String key) throws IOException {
+        return MessageContent.of(pathOf(key));
+    }
+
+    @Override
+    public ObjectWriter create(String key) throws IOException {
+        Path file = pathOf(key);
+        Files.createDirectories(file.getParent());
+        return new FolderObjectWriter(file);
+    }
+
+    @Override
+    public void putText(String key, String text, Map<String, String> metadata) throws IOException {
+        try (ObjectWriter writer = create(key)) {
+            writer.stream().write(text.getBytes(StandardCharsets.UTF_8));
+            writer.commit(metadata);
+        }
+    }
+
+    @Override
+    public void move(String from, String to) throws IOException {
+        Path source = pathOf(from);
+        Path target = pathOf(to);
+        if (source.equals(target)) {
+            return;
+        }
+        if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(from);
+        }
+        Files.createDirectories(target.getParent());
+        // The source keeps its sidecar until the object has moved, so a crash part-way leaves a retryable move.
+        Path sourceSidecar = sidecarOf(source);
+        Path targetSidecar = sidecarOf(target);
+        if (Files.exists(sourceSidecar, LinkOption.NOFOLLOW_LINKS)) {
+            Path temp = tempBeside(targetSidecar);
+            try {
+                Files.copy(sourceSidecar, temp, StandardCopyOption.REPLACE_EXISTING);
+                force(temp);
+                moveAtomically(temp, targetSidecar);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } else {
+            Files.deleteIfExists(targetSidecar);
+        }
+        moveAtomically(source, target);
+        Files.deleteIfExists(sourceSidecar);
+        forceDirectory(target.getParent());
+        forceDirectory(source.getParent());
+    }
+
+    @Override
+    public void delete(String key) throws IOException {
+        Path file = pathOf(key);
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(sidecarOf(file));
+    }
+
+    @Override
+    public Optional<Path> localFolder(String prefix) {
+        return Optional.of(folderOf(prefix));
+    }
+
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String toString() {
+        return "LocalFolderStore[" + root + "]";
+    }
+
+    private Map<String, String> parseSidecar(String key, byte[] bytes) throws MetadataUnreadableException {
+        JsonNode tree;
+        try {
+            tree = json.readTree(bytes);
+        } catch (JacksonException e) {
+            throw new MetadataUnreadableException(
+                    "metadata file " + sidecarName(key) + " is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new MetadataUnreadableException("metadata file " + sidecarName(key) + " cannot be read", e);
+        }
+        if (!(tree instanceof ObjectNode object)) {
+            throw new MetadataUnreadableException("metadata file " + sidecarName(key)
+                    + " must hold a JSON object of names to text, like {\"mex-to\": \"X26ABC2\"}");
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            JsonNode value = field.getValue();
+            if (value.isNull()) {
+                continue;
+            }
+            if (!value.isValueNode()) {
+                throw new MetadataUnreadableException("metadata file " + sidecarName(key) + ": value of \""
+                        + field.getKey() + "\" must be text, not a JSON " + value.getNodeType().name().toLowerCase());
+            }
+            metadata.put(field.getKey(), value.asText());
+        }
+        return metadata;
+    }
+
+    private void writeSidecar(Path file, Map<String, String> metadata) throws IOException {
+        Path sidecar = sidecarOf(file);
+        if (metadata.isEmpty()) {
+            Files.deleteIfExists(sidecar);
+            return;
+        }
+        Path temp = tempBeside(sidecar);
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
+            }
+            moveAtomically(temp, sidecar);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The path of a key, after checking it cannot escape the root or name a store-internal file. */
+    private Path pathOf(String key) {
+        if (!isValidKey(key)) {
+            throw new IllegalArgumentException("not a usable object key: \"" + printable(key) + "\"");
+        }
+        Path path = root.resolve(key).normalize();
+        if (!path.startsWith(root) || path.equals(root)) {
+            throw new IllegalArgumentException("object key resolves outside the store: \"" + printable(key) + "\"");
+        }
+        return path;
+    }
+
+    /** The folder holding the keys that start with {@code prefix}: its part up to the last {@code /}. */
+    private Path folderOf(String prefix) {
+        int slash = prefix.lastIndexOf('/');
+        if (slash < 0) {
+            return root;
+        }
+        return pathOf(prefix.substring(0, slash));
+    }
+
+    private String keyOf(Path file) {
+        return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+    }
+
+    static boolean isValidKey(String key) {
+        if (key == null || key.isEmpty() || key.startsWith("/") || key.endsWith("/")) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\\') {
+                return false;
+            }
+        }
+        for (String segment : key.split("/", -1)) {
+            if (segment.isEmpty() || segment.startsWith(".")) {
+                return false;
+            }
+        }
+        return !key.endsWith(SIDECAR_SUFFIX);
+    }
+
+    private static boolean isInternal(String name) {
+        return name.startsWith(".") || name.endsWith(SIDECAR_SUFFIX);
+    }
+
+    private static boolean isHidden(Path path) {
+        Path name = path.getFileName();
+        return name != null && name.toString().startsWith(".");
+    }
+
+    private static Instant lastModified(BasicFileAttributes attrs) {
+        // Millisecond precision, as kept by the ledger and by S3, so the same version always compares equal.
+        return attrs.lastModifiedTime().toInstant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static Path sidecarOf(Path file) {
+        return file.resolveSibling(file.getFileName() + SIDECAR_SUFFIX);
+    }
+
+    private static String sidecarName(String key) {
+        return key + SIDECAR_SUFFIX;
+    }
+
+    private static Path tempBeside(Path file) {
+        return file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".part");
+    }
+
+    private static String printable(String key) {
+        if (key == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void force(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    /** Makes a rename durable; not every platform lets a directory be opened for this. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            log.debug("event=store.directory_sync_unsupported dir={} error={}", dir, e.toString());
+        }
+    }
+
+    private final class FolderObjectWriter implements ObjectWriter {
+        private final Path file;
+        private final Path temp;
+        private final FileChannel channel;
+        private final BufferedOutputStream buffer;
+        private final OutputStream stream;
+        private boolean finished;
+
+        FolderObjectWriter(Path file) throws IOException {
+            this.file = file;
+            this.temp = tempBeside(file);
+            this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.buffer = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES);
+            // Closing the stream only flushes: the writer owns the file until commit or close.
+            this.stream = new FilterOutputStream(buffer) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    buffer.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    buffer.flush();
+                }
+            };
+        }
+
+        @Override
+        public OutputStream stream() {
+            return stream;
+        }
+
+        @Override
+        public void commit(Map<String, String> metadata) throws IOException {
+            if (finished) {
+                throw new IllegalStateException("already committed or closed: " + file);
+            }
+            finished = true;
+            try {
+                buffer.flush();
+                channel.force(true);
+                channel.close();
+                writeSidecar(file, metadata);
+                moveAtomically(temp, file);
+                forceDirectory(file.getParent());
+            } finally {
+                channel.close();
+                Files.deleteIfExists(temp);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            try {
+                channel.close();
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package meshgate.gateway.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import meshgate.client.MessageContent;
+
+/**
+ * Where the gateway's files live: a bucket of objects named by {@code /}-separated keys, each with string metadata
+ * ({@code mex-*} headers among them). Implementations: a local folder (metadata in a sidecar file) and S3.
+ * Writes are atomic: an object is visible under its key, with its metadata, only once complete.
+ */
+public interface ObjectStore extends AutoCloseable {
+    /**
+     * Every object whose key starts with {@code prefix}, at any depth, in key order. Store-internal files (metadata
+     * sidecars, writes in progress) never appear.
+     */
+    List<ObjectInfo> list(String prefix) throws IOException;
+
+    /** The object under {@code key}, if there is one. */
+    Optional<ObjectInfo> stat(String key) throws IOException;
+
+    /** The object's metadata as stored (names as given); empty when it has none. */
+    Map<String, String> metadata(String key) throws IOException;
+
+    /** The object's content, readable from any offset. */
+    MessageContent content(String key) throws IOException;
+
+    /** Starts writing {@code key}; nothing is visible until {@link ObjectWriter#commit}. */
+    ObjectWriter create(String key) throws IOException;
+
+    /** Writes a small text object with metadata, atomically. */
+    void putText(String key, String text, Map<String, String> metadata) throws IOException;
+
+    /** Moves an object and its metadata to another key, replacing what is there. */
+    void move(String from, String to) throws IOException;
+
+    /** Deletes an object and its metadata; nothing happens if it is absent. */
+    void delete(String key) throws IOException;
+
+    /** The folder behind {@code prefix} when the store is on the local file system (to watch it); else empty. */
+    Optional<Path> localFolder(String prefix);
+
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,509 @@
+package meshgate.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import meshgate.client.MeshClient;
+import meshgate.client.MeshEnvironment;
+import meshgate.client.MeshTls;
+import meshgate.sandbox.tls.CertificateAuthority;
+import meshgate.sandbox.tls.IssuedCertificate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GatewayConfigLoaderTest {
+    private static final String MINIMAL = """
+            shared_key: TestKey
+            mailboxes:
+              - mailbox_id: X26ABC1
+                password: password
+            """;
+
+    @TempDir
+    Path dir;
+
+    private GatewayConfig read(String yaml) {
+        return read(yaml, Map.of());
+    }
+
+    private GatewayConfig read(String yaml, Map<String, String> environment) {
+        return GatewayConfigLoader.fromYaml(yaml, dir, environment);
+    }
+
+    @Test
+    void readsEverySettingOfAFullExample() throws Exception {
+        Files.createDirectories(dir.resolve("certs"));
+        for (String name : List.of("client.pem", "client.key", "ca-bundle.pem", "x26abc2.pem", "x26abc2.key")) {
+            Files.writeString(dir.resolve("certs").resolve(name), "placeholder");
+        }
+        Files.writeString(dir.resolve("certs/passphrase.txt"), "key-passphrase\n");
+        GatewayConfig config = read("""
+                mesh_env: integration
+                shared_key: {env: MESH_SHARED_KEY}
+                certificate: certs/client.pem
+                private_key: certs/client.key
+                private_key_passphrase: {file: certs/passphrase.txt}
+                ca_bundle: certs/ca-bundle.pem
+                verify_ssl: yes
+                verify_checks_common_name: no
+                mailboxes:
+                  - mailbox_id: x26abc1
+                    password: {env: MESH_PASSWORD_X26ABC1}
+                    inbound_folder: /legacy/abc1/
+                  - mailbox_id: X26ABC2
+                    password: literal-password
+                    certificate: certs/x26abc2.pem
+                    private_key: certs/x26abc2.key
+                store:
+                  type: local
+                  root: data
+                ledger:
+                  type: embedded
+                  path: db/ledger
+                chunk_size: 20MiB
+                crumb_size: 128KiB
+                compress_threshold: 2097152
+                never_compress: true
+                get_message_max_concurrency: 20
+                send_concurrency: 8
+                use_sender_filename: true
+                use_legacy_inbound_location: false
+                use_s3_key_for_mex_filename: true
+                poll_interval: 10m
+                outbound_rescan_interval: PT10S
+                outbound_settle_time: 2s
+                handshake_interval: 12h
+                tracking_interval: PT15M
+                sent_action: delete
+                outbound_mappings:
+                  - prefix: outbound/X26ABC1/
+                    mex_from: X26ABC1
+                    mex_to: x26abc2
+                    mex_workflowid: TEST_WORKFLOW
+                events:
+                  log: false
+                  webhook_url: https://hooks.example.org/meshgate
+                  command: [/usr/local/bin/notify, --quiet]
+                mesh_jobs: false
+                """, Map.of("MESH_SHARED_KEY", "BackBone", "MESH_PASSWORD_X26ABC1", "secret-1"));
+
+        Path certs = dir.resolve("certs");
+        TlsSettings shared = new TlsSettings(Optional.of(certs.resolve("client.pem")),
+                Optional.of(certs.resolve("client.key")), Optional.of(Secret.file(certs.resolve("passphrase.txt"))),
+                Optional.of(certs.resolve("ca-bundle.pem")), Optional.empty(), Optional.empty(), true, false);
+        assertThat(config.baseUrl()).isEqualTo(MeshEnvironment.INTEGRATION.baseUrl());
+        assertThat(config.sharedKey().reveal()).isEqualTo("BackBone");
+        assertThat(config.tls()).isEqualTo(shared);
+        assertThat(config.tls().privateKeyPassphrase().orElseThrow().reveal()).isEqualTo("key-passphrase");
+        assertThat(config.mailboxes()).containsExactly(
+                new MailboxConfig("X26ABC1", Secret.env("MESH_PASSWORD_X26ABC1"), Optional.of("legacy/abc1"),
+                        Optional.empty()),
+                new MailboxConfig("X26ABC2", Secret.literal("literal-password"), Optional.empty(),
+                        Optional.of(new TlsSettings(Optional.of(certs.resolve("x26abc2.pem")),
+                                Optional.of(certs.resolve("x26abc2.key")), Optional.empty(),
+                                Optional.of(certs.resolve("ca-bundle.pem")), Optional.empty(), Optional.empty(),
+                                true, false))));
+        assertThat(config.mailboxes().get(0).password().reveal()).isEqualTo("secret-1");
+        assertThat(config.tlsFor(config.mailboxes().get(0))).isEqualTo(shared);
+        assertThat(config.store()).isEqualTo(new StoreSettings("local", dir.resolve("data")));
+        assertThat(config.ledger()).isEqualTo(new LedgerSettings("embedded", dir.resolve("db/ledger")));
+        assertThat(config.chunkSize()).isEqualTo(20 * 1024 * 1024);
+        assertThat(config.crumbSize()).isEqualTo(128 * 1024);
+        assertThat(config.compressThreshold()).isEqualTo(2_097_152L);
+        assertThat(config.neverCompress()).isTrue();
+        assertThat(config.getMessageMaxConcurrency()).isEqualTo(20);
+        assertThat(config.sendConcurrency()).isEqualTo(8);
+        assertThat(config.useSenderFilename()).isTrue();
+        assertThat(config.useLegacyInboundLocation()).isFalse();
+        assertThat(config.useKeyForMexFilename()).isTrue();
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.outboundRescanInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.outboundSettleTime()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.handshakeInterval()).isEqualTo(Duration.ofHours(12));
+        assertThat(config.trackingInterval()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.sentAction()).isEqualTo(SentAction.DELETE);
+        assertThat(config.outboundMappings()).containsExactly(
+                new OutboundMapping("outbound/X26ABC1/", "X26ABC1", "X26ABC2", "TEST_WORKFLOW"));
+        assertThat(config.events()).isEqualTo(new EventSettings(false,
+                Optional.of(URI.create("https://hooks.example.org/meshgate")), List.of("/usr/local/bin/notify", "--quiet")));
+        assertThat(config.meshJobs()).isFalse();
+    }
+
+    @Test
+    void absentSettingsTakeTheirDefaults() {
+        GatewayConfig config = read(MINIMAL);
+
+        assertThat(config.baseUrl()).isEqualTo(MeshEnvironment.LOCAL_SANDBOX.baseUrl());
+        assertThat(config.tls()).isEqualTo(TlsSettings.systemDefault());
+        assertThat(config.mailboxes()).containsExactly(
+                new MailboxConfig("X26ABC1", Secret.literal("password"), Optional.empty(), Optional.empty()));
+        assertThat(config.store()).isEqualTo(new StoreSettings("local", dir.resolve("meshgate-data")));
+        assertThat(config.ledger().path()).isEqualTo(dir.resolve("meshgate-data/ledger/meshgate"));
+        assertThat(config.chunkSize()).isEqualTo(MeshClient.DEFAULT_CHUNK_SIZE);
+        assertThat(config.crumbSize()).isEqualTo(MeshClient.DEFAULT_CRUMB_SIZE);
+        assertThat(config.compressThreshold()).isEqualTo(1_048_576L);
+        assertThat(config.neverCompress()).isFalse();
+        assertThat(config.getMessageMaxConcurrency()).isEqualTo(10);
+        assertThat(config.sendConcurrency()).isEqualTo(4);
+        assertThat(config.useSenderFilename()).isFalse();
+        assertThat(config.useLegacyInboundLocation()).isFalse();
+        assertThat(config.useKeyForMexFilename()).isFalse();
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.outboundRescanInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.outboundSettleTime()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.handshakeInterval()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.trackingInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.sentAction()).isEqualTo(SentAction.ARCHIVE);
+        assertThat(config.outboundMappings()).isEmpty();
+        assertThat(config.events()).isEqualTo(EventSettings.defaults());
+        assertThat(config.meshJobs()).isTrue();
+    }
+
+    @Test
+    void readsSecretsFromEnvironmentVariablesAndFiles() throws Exception {
+        Files.writeString(dir.resolve("password.txt"), "from-file\r\n");
+        GatewayConfig config = read("""
+                shared_key: {env: SHARED}
+                mailboxes:
+                  - mailbox_id: X26ABC1
+                    password: {file: password.txt}
+                """, Map.of("SHARED", "from-env"));
+
+        assertThat(config.sharedKey()).isEqualTo(Secret.env("SHARED"));
+        assertThat(config.sharedKey().reveal()).isEqualTo("from-env");
+        assertThat(config.mailboxes().get(0).password().reveal()).isEqualTo("from-file");
+        assertThat(config.mailboxes().get(0).password().source()).isEqualTo("file " + dir.resolve("password.txt"));
+    }
+
+    @Test
+    void missingSecretVariableOrFileIsNamedWithoutAnyValue() {
+        assertThatThrownBy(() -> read("""
+                shared_key: {env: MESH_SHARED_KEY}
+                mailboxes: [{mailbox_id: X26ABC1, password: password}]
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("shared_key: environment variable MESH_SHARED_KEY is not set");
+        assertThatThrownBy(() -> read("""
+                shared_key: TestKey
+                mailboxes: [{mailbox_id: X26ABC1, password: {file: nowhere.txt}}]
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("mailboxes[0].password: secret file " + dir.resolve("nowhere.txt") + " does not exist");
+        assertThatThrownBy(() -> read("""
+                shared_key: {vault: x}
+                mailboxes: [{mailbox_id: X26ABC1, password: password}]
+                """))
+                .hasMessage("shared_key: must be a value, {env: VARIABLE_NAME} or {file: path/to/file}");
+    }
+
+    @Test
+    void environmentVariablesOverrideTopLevelSettings() {
+        GatewayConfig config = read("""
+                base_url: https://localhost:8700
+                shared_key: TestKey
+                chunk_size: 6MiB
+                mailboxes: [{mailbox_id: X26ABC1, password: password}]
+                """, Map.of(
+                "MESHGATE_CHUNK_SIZE", "20971520",
+                "MESHGATE_MESH_ENV", "integration",
+                "MESHGATE_VERIFY_SSL", "false",
+                "MESHGATE_ALLOW_INSECURE_TLS", "true",
+                "MESHGATE_POLL_INTERVAL", "PT1M",
+                "MESHGATE_SHARED_KEY", "BackBone",
+                "MESHGATE_STORE_ROOT", "elsewhere",
+                "MESHGATE_MAILBOX_X26ABC1_PASSWORD", "env-password"));
+
+        assertThat(config.chunkSize()).isEqualTo(20_971_520);
+        assertThat(config.baseUrl()).isEqualTo(MeshEnvironment.INTEGRATION.baseUrl());
+        assertThat(config.tls().verifySsl()).isFalse();
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.sharedKey()).isEqualTo(Secret.env("MESHGATE_SHARED_KEY"));
+        assertThat(config.sharedKey().reveal()).isEqualTo("BackBone");
+        assertThat(config.store().root()).isEqualTo(dir.resolve("elsewhere"));
+        assertThat(config.mailboxes().get(0).password().reveal()).isEqualTo("env-password");
+    }
+
+    @Test
+    void overrideErrorsNameTheVariable() {
+        assertThatThrownBy(() -> read(MINIMAL, Map.of("MESHGATE_CHUNK_SIZE", "1000")))
+                .hasMessage("chunk_size (from MESHGATE_CHUNK_SIZE): must be more than 5 MiB (5242880 bytes), got 1000");
+        assertThatThrownBy(() -> read(MINIMAL, Map.of("MESHGATE_MESH_ENV", "int", "MESHGATE_BASE_URL", "https://x")))
+                .hasMessageContaining("not both");
+    }
+
+    @Test
+    void mailboxIdsFromTheEnvironmentReplaceTheListWhenEachHasAPassword() {
+        GatewayConfig config = read("""
+                shared_key: TestKey
+                mailboxes:
+                  - mailbox_id: X26ABC1
+                    password: yaml-password
+                    inbound_folder: legacy/one
+                """, Map.of(
+                "MESHGATE_MAILBOX_IDS", "x26abc1, X26ABC2",
+                "MESHGATE_MAILBOX_X26ABC1_PASSWORD", "one",
+                "MESHGATE_MAILBOX_X26ABC2_PASSWORD", "two"));
+
+        assertThat(config.mailboxes()).containsExactly(
+                new MailboxConfig("X26ABC1", Secret.env("MESHGATE_MAILBOX_X26ABC1_PASSWORD"),
+                        Optional.of("legacy/one"), Optional.empty()),
+                new MailboxConfig("X26ABC2", Secret.env("MESHGATE_MAILBOX_X26ABC2_PASSWORD"), Optional.empty(),
+                        Optional.empty()));
+        assertThat(config.mailboxes().get(1).password().reveal()).isEqualTo("two");
+
+        assertThatThrownBy(() -> read("shared_key: TestKey", Map.of(
+                "MESHGATE_MAILBOX_IDS", "X26ABC1,X26ABC2",
+                "MESHGATE_MAILBOX_X26ABC1_PASSWORD", "one")))
+                .hasMessage("MESHGATE_MAILBOX_IDS: X26ABC2 has no password: set MESHGATE_MAILBOX_X26ABC2_PASSWORD");
+    }
+
+    @Test
+    void anEmptyFileIsEnoughWhenTheEnvironmentGivesTheRest() {
+        GatewayConfig config = read("", Map.of(
+                "MESHGATE_MESH_ENV", "local",
+                "MESHGATE_SHARED_KEY", "TestKey",
+                "MESHGATE_MAILBOX_IDS", "X26ABC1",
+                "MESHGATE_MAILBOX_X26ABC1_PASSWORD", "password"));
+
+        assertThat(config.baseUrl()).isEqualTo(MeshEnvironment.LOCAL_SANDBOX.baseUrl());
+        assertThat(config.mailboxes()).extracting(MailboxConfig::mailboxId).containsExactly("X26ABC1");
+    }
+
+    @Test
+    void unknownSettingsAreRejectedByName() {
+        assertThatThrownBy(() -> read(MINIMAL + "chunk_sise: 20MiB\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("chunk_sise: unknown setting (did you mean chunk_size?)");
+        assertThatThrownBy(() -> read(MINIMAL + "store: {type: local, rot: data}\n"))
+                .hasMessage("store.rot: unknown setting (did you mean root?)");
+        assertThatThrownBy(() -> read(MINIMAL + "banana: 1\n"))
+                .hasMessage("banana: unknown setting");
+    }
+
+    @Test
+    void chunkSizeOutsideMeshLimitsIsRejectedWithTheRule() {
+        assertThatThrownBy(() -> read(MINIMAL + "chunk_size: 1000\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("chunk_size: must be more than 5 MiB (5242880 bytes), got 1000");
+        assertThatThrownBy(() -> read(MINIMAL + "chunk_size: 5MiB\n"))
+                .hasMessage("chunk_size: must be more than 5 MiB (5242880 bytes), got 5242880");
+        assertThatThrownBy(() -> read(MINIMAL + "chunk_size: 100000001\n"))
+                .hasMessage("chunk_size: must be at most 100 MB (100000000 bytes), got 100000001");
+        assertThat(read(MINIMAL + "chunk_size: 100000000\n").chunkSize()).isEqualTo(100_000_000);
+    }
+
+    @Test
+    void otherLimitsAreChecked() {
+        assertThatThrownBy(() -> read(MINIMAL + "crumb_size: 512\n"))
+                .hasMessage("crumb_size: must be between 1 KiB (1024 bytes) and 16 MiB (16777216 bytes), got 512");
+        assertThatThrownBy(() -> read(MINIMAL + "chunk_size: 6MiB\ncrumb_size: 7MiB\n"))
+                .hasMessage("crumb_size: must be between 1 KiB (1024 bytes) and chunk_size (6291456 bytes), got 7340032");
+        assertThatThrownBy(() -> read(MINIMAL + "get_message_max_concurrency: 0\n"))
+                .hasMessage("get_message_max_concurrency: must be between 1 and 100, got 0");
+        assertThatThrownBy(() -> read(MINIMAL + "poll_interval: 0s\n"))
+                .hasMessage("poll_interval: must be more than zero, got PT0S");
+        assertThatThrownBy(() -> read(MINIMAL + "sent_action: keep\n"))
+                .hasMessage("sent_action: must be delete or archive, got 'keep'");
+        assertThatThrownBy(() -> read(MINIMAL + "never_compress: maybe\n"))
+                .hasMessage("never_compress: must be true or false (or yes or no), got 'maybe'");
+    }
+
+    @Test
+    void mailboxIdsAreUpperCasedAndMustBeUnique() {
+        assertThat(read(MINIMAL.replace("X26ABC1", "x26abc1")).mailboxes().get(0).mailboxId()).isEqualTo("X26ABC1");
+        assertThatThrownBy(() -> read("""
+                shared_key: TestKey
+                mailboxes:
+                  - {mailbox_id: X26ABC1, password: a}
+                  - {mailbox_id: x26abc1, password: b}
+                """))
+                .hasMessage("mailboxes[1].mailbox_id: X26ABC1 is listed twice");
+        assertThatThrownBy(() -> read("shared_key: TestKey\n"))
+                .hasMessageStartingWith("mailboxes: at least one mailbox is required");
+        assertThatThrownBy(() -> read("shared_key: TestKey\nmailboxes: [{mailbox_id: X26ABC1}]\n"))
+                .hasMessage("mailboxes[0].password: is required for X26ABC1 (or set MESHGATE_MAILBOX_X26ABC1_PASSWORD)");
+        assertThatThrownBy(() -> read(MINIMAL + "use_legacy_inbound_location: true\n"))
+                .hasMessage("mailboxes[0].inbound_folder: is required when use_legacy_inbound_location is true");
+    }
+
+    @Test
+    void secretsNeverAppearInToString() throws Exception {
+        Files.writeString(dir.resolve("pw"), "file-secret-value");
+        GatewayConfig config = read("""
+                shared_key: shared-secret-value
+                mailboxes:
+                  - {mailbox_id: X26ABC1, password: literal-secret-value}
+                  - {mailbox_id: X26ABC2, password: {file: pw}}
+                  - {mailbox_id: X26ABC3, password: {env: PW}}
+                """, Map.of("PW", "env-secret-value"));
+
+        assertThat(Secret.literal("literal-secret-value")).hasToString("***");
+        assertThat(config.toString())
+                .doesNotContain("shared-secret-value", "literal-secret-value", "file-secret-value", "env-secret-value")
+                .contains("***");
+    }
+
+    @Test
+    void verificationCanBeTurnedOffOnlyForALocalSandboxOrWithAnExplicitOptIn() {
+        String remote = MINIMAL + "mesh_env: integration\nverify_ssl: false\n";
+        assertThatThrownBy(() -> read(remote))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("verify_ssl: false is only allowed for a sandbox on localhost or 127.0.0.1, "
+                        + "not msg.intspineservices.nhs.uk");
+        assertThat(read(remote + "allow_insecure_tls: true\n").tls().verifySsl()).isFalse();
+        assertThat(read(MINIMAL + "base_url: https://127.0.0.1:8700\nverify_ssl: false\n").tls().verifySsl())
+                .isFalse();
+        assertThat(read(MINIMAL + "verify_ssl: false\n").tls().verifySsl()).isFalse();
+    }
+
+    @Test
+    void relativePathsResolveAgainstTheConfigurationFilesFolder() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("etc/meshgate"));
+        Files.writeString(folder.resolve("ca.pem"), "placeholder");
+        Files.writeString(folder.resolve("shared.key"), "TestKey\n");
+        Path file = folder.resolve("meshgate.yaml");
+        Files.writeString(file, """
+                shared_key: {file: shared.key}
+                ca_bundle: ca.pem
+                mailboxes: [{mailbox_id: X26ABC1, password: password}]
+                store: {root: ../../data}
+                """);
+
+        GatewayConfig config = GatewayConfigLoader.load(file, Map.of());
+
+        assertThat(config.sharedKey().reveal()).isEqualTo("TestKey");
+        assertThat(config.tls().caBundle()).contains(folder.resolve("ca.pem"));
+        assertThat(config.store().root()).isEqualTo(dir.resolve("data"));
+        assertThat(config.ledger().path()).isEqualTo(dir.resolve("data/ledger/meshgate"));
+    }
+
+    @Test
+    void missingFilesAreReportedWithTheSettingAndTheFile() throws Exception {
+        assertThatThrownBy(() -> read(MINIMAL + "ca_bundle: missing.pem\n"))
+                .hasMessage("ca_bundle: file " + dir.resolve("missing.pem") + " does not exist");
+        Path file = dir.resolve("meshgate.yaml");
+        Files.writeString(file, MINIMAL + "chunk_size: 1000\n");
+        assertThatThrownBy(() -> GatewayConfigLoader.load(file, Map.of()))
+                .hasMessage(file + ": chunk_size: must be more than 5 MiB (5242880 bytes), got 1000");
+    }
+
+    @Test
+    void sizesAndDurationsAcceptTheirShortForms() {
+        assertThat(SettingFormats.size("1048576")).isEqualTo(1_048_576L);
+        assertThat(SettingFormats.size("512KiB")).isEqualTo(512L * 1024);
+        assertThat(SettingFormats.size("19 MiB")).isEqualTo(19L * 1024 * 1024);
+        assertThat(SettingFormats.size("1gib")).isEqualTo(1024L * 1024 * 1024);
+        assertThatThrownBy(() -> SettingFormats.size("19MB")).hasMessageContaining("is not a size");
+        assertThat(SettingFormats.duration("PT5M")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(SettingFormats.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(SettingFormats.duration("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(SettingFormats.duration("5m")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(SettingFormats.duration("24h")).isEqualTo(Duration.ofHours(24));
+        assertThat(SettingFormats.duration("1d")).isEqualTo(Duration.ofDays(1));
+        assertThatThrownBy(() -> SettingFormats.duration("300")).hasMessageContaining("is not a duration");
+
+        GatewayConfig config = read(MINIMAL + "compress_threshold: 4MiB\npoll_interval: 30m\n");
+        assertThat(config.compressThreshold()).isEqualTo(4L * 1024 * 1024);
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofMinutes(30));
+        assertThatThrownBy(() -> read(MINIMAL + "poll_interval: soon\n"))
+                .hasMessageStartingWith("poll_interval: 'soon' is not a duration");
+    }
+
+    @Test
+    void reservedStoreAndLedgerTypesSayTheyAreNotAvailableYet() {
+        assertThatThrownBy(() -> read(MINIMAL + "store: {type: s3}\n"))
+                .hasMessage("store.type: s3 is not available yet; use local");
+        assertThatThrownBy(() -> read(MINIMAL + "ledger: {type: postgresql}\n"))
+                .hasMessage("ledger.type: postgresql is not available yet; use embedded");
+    }
+
+    @Test
+    void firstMatchingOutboundMappingWins() {
+        GatewayConfig config = read(MINIMAL + """
+                outbound_mappings:
+                  - {prefix: outbound/X26ABC1/urgent/, mex_from: X26ABC1, mex_to: X26ABC3, mex_workflowid: URGENT}
+                  - {prefix: outbound/X26ABC1/, mex_from: X26ABC1, mex_to: X26ABC2, mex_workflowid: ROUTINE}
+                """);
+
+        assertThat(config.outboundMappingFor("outbound/X26ABC1/urgent/a.csv").map(OutboundMapping::mexWorkflowId))
+                .contains("URGENT");
+        assertThat(config.outboundMappingFor("outbound/X26ABC1/b.csv").map(OutboundMapping::mexWorkflowId))
+                .contains("ROUTINE");
+        assertThat(config.outboundMappingFor("outbound/other/c.csv")).isEmpty();
+        assertThatThrownBy(() -> read(MINIMAL + """
+                outbound_mappings:
+                  - {prefix: outbound/X/, mex_from: X26ZZZ9, mex_to: X26ABC2, mex_workflowid: W}
+                """))
+                .hasMessage("outbound_mappings[0].mex_from: X26ZZZ9 is not one of the configured mailboxes");
+    }
+
+    @Test
+    void tlsFlagsCarryIntoTheMeshTls() {
+        TlsSettings verified = TlsSettings.systemDefault();
+        TlsSettings noHostname = new TlsSettings(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), true, false);
+        TlsSettings insecure = new TlsSettings(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), false, true);
+
+        MeshTls full = verified.toMeshTls();
+        assertThat(full.verifies()).isTrue();
+        assertThat(full.verifiesHostname()).isTrue();
+        assertThat(noHostname.toMeshTls().verifies()).isTrue();
+        assertThat(noHostname.toMeshTls().verifiesHostname()).isFalse();
+        assertThat(insecure.toMeshTls().verifies()).isFalse();
+    }
+
+    @Test
+    void clientCertificatesLoadFromPemWithAPassphraseOrFromPkcs12() throws Exception {
+        CertificateAuthority ca = CertificateAuthority.create("Test CA");
+        IssuedCertificate client = ca.issueClient("X26ABC1");
+        ca.writeCertificatePem(dir.resolve("ca.pem"));
+        client.writeCertificatePem(dir.resolve("client.pem"));
+        client.writeEncryptedPrivateKeyPem(dir.resolve("client.key"), "key-pass".toCharArray());
+        client.writePkcs12(dir.resolve("client.p12"), "p12-pass".toCharArray());
+        Files.writeString(dir.resolve("passphrase"), "key-pass\n");
+
+        MeshTls pem = read(MINIMAL + """
+                certificate: client.pem
+                private_key: client.key
+                private_key_passphrase: {file: passphrase}
+                ca_bundle: ca.pem
+                """).tls().toMeshTls();
+        MeshTls pkcs12 = read(MINIMAL + """
+                pkcs12: client.p12
+                pkcs12_password: {env: P12_PASSWORD}
+                ca_bundle: ca.pem
+                """, Map.of("P12_PASSWORD", "p12-pass")).tls().toMeshTls();
+
+        assertThat(pem.toString()).contains("clientCertificate=true");
+        assertThat(pkcs12.toString()).contains("clientCertificate=true");
+        assertThat(pem.verifies()).isTrue();
+        assertThatThrownBy(() -> read(MINIMAL + """
+                certificate: client.pem
+                private_key: client.key
+                private_key_passphrase: wrong-pass
+                """).tls().toMeshTls())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("tls: cannot decrypt private key")
+                .hasMessageNotContaining("wrong-pass");
+        assertThatThrownBy(() -> read(MINIMAL + "certificate: client.pem\n"))
+                .hasMessage("private_key: is required with certificate");
+    }
+
+    @Test
+    void duplicateKeysAndBadYamlAreReported() {
+        assertThatThrownBy(() -> read(MINIMAL + "shared_key: again\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("shared_key")
+                .hasMessageNotContaining("again");
+        assertThatThrownBy(() -> read("- just\n- a list\n"))
+                .hasMessage("configuration: must be a mapping of settings");
+    }
+}
