@@ -1,19 +1,21 @@
 package meshgate.cli;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import meshgate.client.DeliveryStatus;
-import meshgate.client.MeshClient;
-import meshgate.client.MeshTls;
-import meshgate.client.MessageMetadata;
-import meshgate.client.OutboundMessage;
-import meshgate.client.SendResult;
+import meshgate.gateway.Gateway;
+import meshgate.gateway.config.GatewayConfigLoader;
+import meshgate.gateway.ledger.InboundRecord;
+import meshgate.gateway.ledger.InboundState;
+import meshgate.gateway.ledger.OutboundRecord;
+import meshgate.gateway.ledger.OutboundState;
 import meshgate.sandbox.MeshSandbox;
 import meshgate.sandbox.tls.LocalCertificates;
 import picocli.CommandLine.Command;
@@ -24,18 +26,20 @@ import picocli.CommandLine.Spec;
 @Command(name = "quickstart",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs MESH end to end on this machine, with nothing to configure:",
-            "  1. makes (once) a local CA and client certificates for mailboxes X26ABC1 and X26ABC2",
-            "     (keys encrypted with a passphrase, as for the real MESH) under DATA_DIR/tls;",
-            "  2. starts the MESH sandbox over HTTPS, requiring client certificates, storing under DATA_DIR/sandbox;",
-            "  3. validates both mailboxes, sends a demo file from X26ABC1 to X26ABC2;",
-            "  4. downloads it into DATA_DIR/inbound/X26ABC2/{message_id}.dat, acknowledges it,",
-            "     and tracks the sent message to 'acknowledged'."
+            "Runs the MESH gateway end to end on this machine, with nothing to configure:",
+            "  1. makes (once) a local CA and client certificates for mailboxes X26ABC1 and X26ABC2 under DATA_DIR/tls;",
+            "  2. starts the MESH sandbox over HTTPS, requiring client certificates;",
+            "  3. writes DATA_DIR/meshgate.yaml and starts the gateway with it: local folders under DATA_DIR,",
+            "     an embedded ledger, both mailboxes;",
+            "  4. drops a demo file into DATA_DIR/outbound/ (from X26ABC1 to X26ABC2) and waits until the gateway",
+            "     has sent it, received it into DATA_DIR/inbound/X26ABC2/{message_id}.dat, acknowledged it, and",
+            "     MESH's tracking says 'acknowledged'."
         })
 final class QuickstartCommand implements Callable<Integer> {
     private static final String SENDER = "X26ABC1";
     private static final String RECIPIENT = "X26ABC2";
     private static final String PASSPHRASE = "quickstart";
+    private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     @Spec
     CommandSpec spec;
@@ -49,55 +53,95 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LocalCertificates certificates = LocalCertificates.openOrCreate(dataDir.resolve("tls"),
+        Path data = dataDir.toAbsolutePath();
+        LocalCertificates certificates = LocalCertificates.openOrCreate(data.resolve("tls"),
                 List.of(SENDER, RECIPIENT), PASSPHRASE);
-        out.printf("1. Certificates written to %s (client keys' passphrase: %s)%n", certificates.dir(), PASSPHRASE);
+        out.printf("1. Certificates in %s (client keys' passphrase: %s)%n", certificates.dir(), PASSPHRASE);
 
         try (MeshSandbox sandbox = MeshSandbox.builder()
                 .https(certificates.serverContext())
                 .requireClientCertificate(true)
-                .store(dataDir.resolve("sandbox"))
-                .start();
-                MeshClient sender = client(sandbox, SENDER, certificates);
-                MeshClient recipient = client(sandbox, RECIPIENT, certificates)) {
+                .store(data.resolve("sandbox"))
+                .start()) {
             out.printf("2. MESH sandbox listening on %s (mutual TLS)%n", sandbox.baseUrl());
 
-            sender.handshake();
-            recipient.handshake();
-            Path demo = Files.createDirectories(dataDir.resolve("outbound")).resolve("demo.csv");
-            Files.writeString(demo, "NHS_NUMBER|PROGRAMME|DATE\n\"9434765919\"|\"HPV\"|\"" + Instant.now() + "\"\n",
-                    StandardCharsets.UTF_8);
-            SendResult sent = sender.send(OutboundMessage.to(RECIPIENT, "TEST_WORKFLOW")
-                    .subject("MeshGate quickstart").fileName("demo.csv").compress(true).build(), demo);
-            out.printf("3. Mailboxes validated; sent %s from %s to %s as message %s%n", demo, SENDER, RECIPIENT,
-                    sent.messageId());
+            Path config = Files.writeString(data.resolve("meshgate.yaml"), config(sandbox, certificates, data));
+            try (Gateway gateway = Gateway.start(GatewayConfigLoader.load(config,
+                    Map.of("MESHGATE_QUICKSTART_PASSPHRASE", PASSPHRASE)))) {
+                out.printf("3. Gateway running with %s%n", config);
 
-            List<String> inbox = recipient.inbox();
-            if (!inbox.contains(sent.messageId())) {
-                throw new IllegalStateException("the demo message did not arrive in " + RECIPIENT + "'s inbox");
+                String localId = "quickstart-" + Instant.now().toEpochMilli();
+                Path demo = drop(data, localId);
+                out.printf("4. Dropped %s (mex-from %s, mex-to %s)%n", demo, SENDER, RECIPIENT);
+
+                OutboundRecord sent = await("the demo file to be sent", () -> gateway.ledger()
+                        .outbound(OutboundState.ACCEPTED, OutboundState.ACKNOWLEDGED).stream()
+                        .filter(r -> localId.equals(r.localId())).findFirst());
+                out.printf("   sent as MESH message %s%n", sent.meshMessageId());
+                gateway.pollNow();
+                InboundRecord received = await("the demo message to arrive", () -> gateway.ledger()
+                        .findInbound(RECIPIENT, sent.meshMessageId())
+                        .filter(r -> r.state() == InboundState.ACKNOWLEDGED));
+                out.printf("   received into %s (%d bytes), acknowledged%n", data.resolve(received.objectKey()),
+                        received.size());
+                gateway.trackNow();
+                OutboundState tracked = gateway.ledger().findOutbound(sent.id()).orElseThrow().state();
+                out.printf("   tracking says: %s%n", tracked.name().toLowerCase());
             }
-            Path inbound = dataDir.resolve("inbound").resolve(RECIPIENT).resolve(sent.messageId() + ".dat");
-            MessageMetadata metadata = recipient.download(sent.messageId(), inbound, true);
-            recipient.acknowledge(sent.messageId());
-            DeliveryStatus status = sender.track(sent.messageId()).status();
-            out.printf("4. Received into %s (%d bytes, from %s, workflow %s), acknowledged; tracking says: %s%n",
-                    inbound, Files.size(inbound), metadata.from().orElse("?"), metadata.workflowId().orElse("?"),
-                    status.name().toLowerCase());
         }
         out.println();
         out.println("Next:");
-        out.println("  ./meshgate sandbox --help      run the sandbox on its own, to point your own MESH client at");
-        out.println("  docs/mesh-api.md               the MESH API as MeshGate speaks it");
-        out.println("  ./mvnw verify                  run the tests");
+        out.println("  ./meshgate gateway run --config meshgate.yaml   run the gateway against your own MESH settings");
+        out.println("  docs/configuration.md                           every setting, with an example for integration");
+        out.println("  ./meshgate sandbox --help                       the sandbox on its own, for your own MESH client");
+        out.println("  ./mvnw verify                                   run the tests");
         return 0;
     }
 
-    private static MeshClient client(MeshSandbox sandbox, String mailbox, LocalCertificates certificates) {
-        return MeshClient.builder()
-                .baseUrl(URI.create(sandbox.baseUrl()))
-                .credentials(mailbox, "password", "TestKey")
-                .tls(MeshTls.fromPem(certificates.clientCertificate(mailbox), certificates.clientKey(mailbox),
-                        certificates.passphrase().toCharArray(), certificates.caBundle()))
-                .build();
+    private static String config(MeshSandbox sandbox, LocalCertificates certificates, Path data) {
+        StringBuilder yaml = new StringBuilder()
+                .append("# Written by 'meshgate quickstart' for its sandbox on ").append(sandbox.baseUrl()).append('\n')
+                .append("base_url: ").append(sandbox.baseUrl()).append('\n')
+                .append("shared_key: TestKey\n")
+                .append("ca_bundle: ").append(certificates.caBundle()).append('\n')
+                .append("mailboxes:\n");
+        for (String mailbox : List.of(SENDER, RECIPIENT)) {
+            yaml.append("  - mailbox_id: ").append(mailbox).append('\n')
+                    .append("    password: password\n")
+                    .append("    certificate: ").append(certificates.clientCertificate(mailbox)).append('\n')
+                    .append("    private_key: ").append(certificates.clientKey(mailbox)).append('\n')
+                    .append("    private_key_passphrase: {env: MESHGATE_QUICKSTART_PASSPHRASE}\n");
+        }
+        return yaml.append("store:\n  type: local\n  root: ").append(data).append('\n')
+                .append("ledger:\n  type: embedded\n  path: ").append(data.resolve("ledger/meshgate")).append('\n')
+                .append("poll_interval: 1s\n")
+                .append("outbound_rescan_interval: 1s\n")
+                .append("outbound_settle_time: 200ms\n")
+                .toString();
+    }
+
+    private static Path drop(Path data, String localId) throws java.io.IOException {
+        Path outbound = Files.createDirectories(data.resolve("outbound"));
+        Path demo = outbound.resolve("demo-" + localId + ".csv");
+        Files.writeString(demo.resolveSibling(demo.getFileName() + ".meta.json"), "{\"mex-from\": \"" + SENDER
+                + "\", \"mex-to\": \"" + RECIPIENT + "\", \"mex-workflowid\": \"TEST_WORKFLOW\", "
+                + "\"mex-subject\": \"MeshGate+quickstart\", \"mex-localid\": \"" + localId + "\"}");
+        Path hidden = outbound.resolve("." + demo.getFileName() + ".writing");
+        Files.writeString(hidden, "NHS_NUMBER|PROGRAMME|DATE\n\"9434765919\"|\"HPV\"|\"" + Instant.now() + "\"\n",
+                StandardCharsets.UTF_8);
+        return Files.move(hidden, demo);
+    }
+
+    private static <T> T await(String what, java.util.function.Supplier<Optional<T>> probe)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<T> value = probe.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("timed out after " + TIMEOUT.toSeconds() + " s waiting for " + what);
     }
 }

@@ -29,10 +29,15 @@ class QuickstartCommandTest {
         try (Stream<Path> files = Files.list(inbound)) {
             received = files.toList();
         }
-        assertThat(received).hasSize(1);
-        assertThat(received.get(0).getFileName().toString()).endsWith(".dat");
-        assertThat(Files.readString(received.get(0))).startsWith("NHS_NUMBER|PROGRAMME|DATE")
-                .isEqualTo(Files.readString(dir.resolve("outbound").resolve("demo.csv")));
+        List<Path> payloads = received.stream().filter(p -> p.getFileName().toString().endsWith(".dat")).toList();
+        assertThat(payloads).hasSize(1);
+        assertThat(Files.readString(payloads.get(0))).startsWith("NHS_NUMBER|PROGRAMME|DATE");
+        List<Path> archived;
+        try (Stream<Path> files = Files.walk(dir.resolve("sent"))) {
+            archived = files.filter(p -> p.getFileName().toString().endsWith(".csv")).toList();
+        }
+        assertThat(archived).hasSize(1);
+        assertThat(Files.readString(payloads.get(0))).isEqualTo(Files.readString(archived.get(0)));
         assertThat(out.toString()).contains("tracking says: acknowledged").contains("Next:");
     }
 

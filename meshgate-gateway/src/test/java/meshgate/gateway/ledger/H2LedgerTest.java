@@ -223,6 +223,20 @@ class H2LedgerTest {
     }
 
     @Test
+    void listsOnlyTheMailboxsInboundWorkLeftAfterStoring() {
+        InboundRecord stored = ledger.updateInbound(ledger.recordInbound("X26ABC1", "S").downloading()
+                .stored("DATA", "X26ABC2", "WF", "inbound/X26ABC1/S.dat", 3));
+        ledger.updateInbound(ledger.recordInbound("X26ABC1", "A").withState(InboundState.ACKNOWLEDGED));
+        ledger.updateInbound(ledger.recordInbound("X26ABC1", "DONE").withState(InboundState.ACKNOWLEDGED)
+                .withEventEmitted());
+        ledger.recordInbound("X26ABC1", "LISTED");
+        ledger.updateInbound(ledger.recordInbound("X26ABC2", "OTHER").withState(InboundState.STORED));
+
+        assertThat(ledger.inboundToFinish("X26ABC1")).extracting(InboundRecord::messageId)
+                .containsExactlyInAnyOrder(stored.messageId(), "A");
+    }
+
+    @Test
     void recordInboundReturnsTheExistingRow() {
         InboundRecord first = ledger.recordInbound("X26ABC1", "MSG-1");
         ledger.updateInbound(first.downloading());
