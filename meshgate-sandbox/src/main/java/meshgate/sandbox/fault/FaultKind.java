@@ -13,10 +13,31 @@ public enum FaultKind {
     /** Do the work, then close the connection instead of answering: the client cannot tell whether it happened. */
     DROP_AFTER_PROCESSING,
     /** For message downloads: send the headers and half the body, then close the connection. */
-    DROP_MID_DOWNLOAD;
+    DROP_MID_DOWNLOAD,
+    /** For JSON answers: do the work, then answer 200 with JSON cut off in the middle. */
+    MALFORMED_JSON,
+    /** For message downloads: answer with a {@code mex-chunk-range} that is not {@code n:N}. */
+    BAD_CHUNK_RANGE,
+    /** Declare a Content-Length longer than the body sent, then close: a response that lies about its length. */
+    WRONG_CONTENT_LENGTH;
 
-    /** True when this kind can apply to a request; only downloads can be cut midway. */
+    /** The faults a MESH client meets on a bad network or a failing server. */
+    public static FaultKind[] transport() {
+        return new FaultKind[] {HTTP_500, HTTP_503, HTTP_429, DROP_BEFORE_BODY, DROP_AFTER_PROCESSING,
+            DROP_MID_DOWNLOAD};
+    }
+
+    /** Answers that are malformed: broken JSON, nonsense headers, a length that lies. */
+    public static FaultKind[] malformed() {
+        return new FaultKind[] {MALFORMED_JSON, BAD_CHUNK_RANGE, WRONG_CONTENT_LENGTH};
+    }
+
+    /** True when this kind can apply to a request; some only to downloads, some only to JSON answers. */
     public boolean appliesTo(boolean download) {
-        return this != DROP_MID_DOWNLOAD || download;
+        return switch (this) {
+            case DROP_MID_DOWNLOAD, BAD_CHUNK_RANGE -> download;
+            case MALFORMED_JSON -> !download;
+            default -> true;
+        };
     }
 }
