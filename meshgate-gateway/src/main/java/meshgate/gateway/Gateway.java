@@ -130,6 +130,11 @@ public final class Gateway implements AutoCloseable {
         return tracker.track();
     }
 
+    /** Calls to MESH tried again since start, over all mailboxes. */
+    public long retries() {
+        return clients.values().stream().mapToLong(MeshClient::retries).sum();
+    }
+
     public Ledger ledger() {
         return ledger;
     }

@@ -46,6 +46,8 @@ class BadInputTest {
             undecodable.csv       | {"mex-from": "X26ABC1", "mex-to": "X26ABC2", "mex-workflowid": "W", "mex-subject": "100%zz"}  | cannot be URL-decoded
             not-json.csv          | this is not JSON                                                                                | metadata unreadable
             unknown-sender.csv    | {"mex-from": "X26ABC9", "mex-to": "X26ABC2", "mex-workflowid": "TEST_WORKFLOW"}                | not a mailbox of this gateway
+            fake-gzip.csv         | {"mex-from": "X26ABC1", "mex-to": "X26ABC2", "mex-workflowid": "W", "Content-Encoding": "gzip"} | not gzip data
+            brotli.csv            | {"mex-from": "X26ABC1", "mex-to": "X26ABC2", "mex-workflowid": "W", "Content-Encoding": "br"} | MESH accepts gzip only
             bad-flag.csv          | {"mex-from": "X26ABC1", "mex-to": "X26ABC2", "mex-workflowid": "W", "mex-content-encrypted": "maybe"} | must be Y or N
             """)
     void movesAnUnsendableFileToFailedWithItsReason(String name, String metadata, String reason) throws Exception {
@@ -120,6 +122,29 @@ class BadInputTest {
         assertThat(second.getFileName().toString()).isEqualTo("win.ini");
         assertThat(Files.exists(dir.resolve("etc/passwd"))).isFalse();
         assertThat(Files.exists(fixture.root("X26ABC2").resolve("etc"))).isFalse();
+    }
+
+    @Test
+    void aMessageFalselyDeclaredGzipIsKeptAsReceivedAndAcknowledged() throws Exception {
+        meshgate.client.SendResult sent;
+        try (meshgate.client.MeshClient client = meshgate.client.MeshClient.builder()
+                .baseUrl(java.net.URI.create(fixture.sandbox.baseUrl()))
+                .credentials("X26ABC1", "password", "TestKey")
+                .tls(meshgate.client.MeshTls.fromPem(fixture.certificates.clientCertificate("X26ABC1"),
+                        fixture.certificates.clientKey("X26ABC1"), GatewayFixture.PASSPHRASE.toCharArray(),
+                        fixture.certificates.caBundle()))
+                .build()) {
+            sent = client.send(meshgate.client.OutboundMessage.to("X26ABC2", "TEST_WORKFLOW").localId("not-gzip-1")
+                    .alreadyGzipEncoded(true).build(), "plainly not gzip".getBytes(StandardCharsets.UTF_8));
+        }
+        Path stored = GatewayExchangeTestSupport.awaitInbound(fixture, recipient, "X26ABC2", "not-gzip-1");
+        assertThat(Files.readString(stored)).isEqualTo("plainly not gzip");
+        java.util.Map<String, String> metadata = recipient.store().metadata(
+                fixture.root("X26ABC2").relativize(stored).toString());
+        assertThat(metadata).containsEntry("content-encoding", "gzip").containsKey("meshgate-not-decoded");
+        eventually(Duration.ofSeconds(20), "acknowledged", () -> recipient.ledger()
+                .findInbound("X26ABC2", sent.messageId())
+                .map(r -> r.state() == meshgate.gateway.ledger.InboundState.ACKNOWLEDGED).orElse(false));
     }
 
     private static List<String> sentKeys() {

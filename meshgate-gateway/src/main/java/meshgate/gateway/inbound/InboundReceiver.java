@@ -101,13 +101,47 @@ public final class InboundReceiver {
                         storedMetadata(metadata, messageId));
                 size = control.length;
             } else {
-                size = copy(in.decoded(crumbSize), key, storedMetadata(metadata, messageId));
+                try {
+                    size = copy(in.decoded(crumbSize), key, storedMetadata(metadata, messageId));
+                } catch (IOException e) {
+                    if (!metadata.isGzipEncoded() || !isUndecodable(e)) {
+                        throw e;
+                    }
+                    size = storeAsReceived(client, messageId, key, metadata, e);
+                }
             }
             LOG.info("inbound_stored mailbox={} message_id={} key={} bytes={} type={}", record.mailbox(), messageId,
                     key, size, metadata.messageType());
             return ledger.updateInbound(record.stored(metadata.messageType(), metadata.from().orElse(null),
                     metadata.workflowId().orElse(null), key, size));
         }
+    }
+
+    /**
+     * A message that says it is gzip-encoded but is not valid gzip is kept as received rather than refused forever:
+     * its metadata keeps {@code content-encoding} and says why it was not decoded.
+     */
+    private long storeAsReceived(MeshClient client, String messageId, String key, MessageMetadata metadata,
+            IOException why) throws IOException {
+        Map<String, String> kept = new TreeMap<>(metadata.headers());
+        kept.put(MeshHeaders.MESSAGE_ID, messageId);
+        kept.put("meshgate-not-decoded", "gzip content could not be decoded: " + why.getMessage());
+        LOG.warn("inbound_not_decoded mailbox={} message_id={} reason=\"{}\" note=\"stored as received\"",
+                client.mailbox(), messageId, why.getMessage());
+        try (MessageInputStream raw = client.open(messageId)) {
+            return copy(raw, key, kept);
+        }
+    }
+
+    private static boolean isUndecodable(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (t instanceof java.util.zip.ZipException || message.contains(".gz format")
+                    || message.contains("gzip") || message.contains("crc")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String keyFor(String mailbox, String messageId, MessageMetadata metadata) throws IOException {

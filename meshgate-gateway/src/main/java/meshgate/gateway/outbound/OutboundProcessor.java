@@ -72,6 +72,9 @@ public final class OutboundProcessor {
         } catch (MetadataUnreadableException e) {
             return fail(record, "metadata unreadable: " + e.getMessage());
         }
+        if (parameters.contentEncoding().isPresent() && !startsWithGzipMagic(object.key())) {
+            return fail(record, "Content-Encoding gzip is declared but the content is not gzip data");
+        }
         boolean compress = record.state() == OutboundState.SENDING ? record.compress()
                 : CompressionDecision.compress(parameters, object.size(), config.compressThreshold(),
                         config.neverCompress());
@@ -109,6 +112,12 @@ public final class OutboundProcessor {
                 object.key(), parameters.from(), parameters.to(), parameters.workflowId(), result.messageId(),
                 result.chunks(), compress);
         return finishSent(accepted);
+    }
+
+    private boolean startsWithGzipMagic(String key) throws IOException {
+        try (java.io.InputStream in = store.content(key).open(0)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
     }
 
     private static OutboundMessage message(SendParameters p, String localId, boolean compress) {
