@@ -1,31 +1,115 @@
 package meshgate.bench;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 
-/** Runs one benchmark by name; each prints its figures and the ratios measured in the same run. */
+/**
+ * MeshGate's benchmarks and reliability harness. Each part prints its figures (rates and ratios measured in the same
+ * run) and its invariants; the run fails (exit 1) when any invariant does not hold: nothing lost, nothing duplicated,
+ * every bad input handled.
+ */
 public final class BenchMain {
     private BenchMain() {
     }
 
+    private static final String USAGE = """
+            usage: java -jar meshgate-bench.jar PART [options]
+
+            parts:
+              all [--quick]          every part below; --quick runs them at small sizes (CI runs this)
+              large-message [--size-mib N] [--chunk-mib N] [--dir DIR]
+                                     one generated message of N MiB (default 2048) sent and received through the
+                                     sandbox in its own JVM over mutual TLS; MiB/s each way, ratios to a plain
+                                     loopback socket copy of the same bytes, the client's peak heap. Run it with
+                                     java -Xmx96m to show memory stays bounded.
+              small-messages [--count N]   N messages of 1-10 KiB (default 10000) through two gateways:
+                                     messages/s and p50/p99 latency from outbound/ to inbound/
+              compression [--size-mib N]   compressible data sent with and without gzip (default 256 MiB)
+              soak [--count N] [--rate R]  N messages (default 2000) while R (default 0.1) of requests fail
+                                     (500/503/429, dropped connections, malformed answers): lost and duplicates
+              crash-loop [--count N] [--kills K]   N messages (default 2000) while the gateways are killed with
+                                     SIGKILL K times (default 10) at random moments and restarted
+              bad-input              a corpus of malformed outbound objects and malformed MESH answers
+            """;
+
     public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("--help")) {
-            System.out.println("""
-                    usage: java -Xmx96m -jar meshgate-bench.jar large-message [--size-mib N] [--chunk-mib N] [--dir DIR]
-
-                    large-message  sends and downloads one generated message of N MiB (default 2048) through the
-                                   sandbox (a separate JVM) over mutual TLS; prints MiB/s each way, the MiB/s of a
-                                   plain loopback socket copy of the same bytes, their ratios, and the client's peak
-                                   heap. Needs about 3 x N MiB of free disk in DIR (default: the temp folder).
-                    """);
+            System.out.println(USAGE);
             return;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        switch (args[0]) {
-            case "large-message" -> LargeMessageBenchmark.main(rest);
-            default -> {
-                System.err.println("unknown benchmark '" + args[0] + "'; try --help");
-                System.exit(2);
+        if (args[0].equals("large-message")) {
+            LargeMessageBenchmark.main(rest);
+            return;
+        }
+        boolean quick = List.of(rest).contains("--quick");
+        Path dir = Files.createTempDirectory("meshgate-bench-");
+        List<Report> reports = new ArrayList<>();
+        try {
+            switch (args[0]) {
+                case "all" -> {
+                    long start = System.nanoTime();
+                    if (quick) {
+                        LargeMessageBenchmark.main(new String[] {"--size-mib", "64", "--dir", dir.toString()});
+                    } else {
+                        System.out.println("(large-message: run it on its own, with -Xmx96m; see --help)");
+                    }
+                    reports.add(GatewayBenchmarks.smallMessages(dir.resolve("small"), quick ? 300 : 10_000));
+                    reports.add(CompressionBenchmark.run(dir.resolve("compression"), quick ? 16 : 256));
+                    reports.add(GatewayBenchmarks.soak(dir.resolve("soak"), quick ? 200 : 2000, 0.1));
+                    reports.add(GatewayBenchmarks.crashLoop(dir.resolve("crash"), quick ? 150 : 2000, quick ? 3 : 10));
+                    reports.add(BadInputBenchmark.run(dir.resolve("bad")));
+                    reports.add(BadInputBenchmark.malformedResponses(dir.resolve("bad"), quick ? 100 : 1000));
+                    System.out.printf("%nall parts took %.0f s%n", (System.nanoTime() - start) / 1e9);
+                }
+                case "small-messages" -> reports.add(GatewayBenchmarks.smallMessages(dir, intOption(rest, "--count", 10_000)));
+                case "compression" -> reports.add(CompressionBenchmark.run(dir, intOption(rest, "--size-mib", 256)));
+                case "soak" -> reports.add(GatewayBenchmarks.soak(dir, intOption(rest, "--count", 2000),
+                        Double.parseDouble(option(rest, "--rate", "0.1"))));
+                case "crash-loop" -> reports.add(GatewayBenchmarks.crashLoop(dir, intOption(rest, "--count", 2000),
+                        intOption(rest, "--kills", 10)));
+                case "bad-input" -> {
+                    reports.add(BadInputBenchmark.run(dir));
+                    reports.add(BadInputBenchmark.malformedResponses(dir, intOption(rest, "--count", 300)));
+                }
+                default -> {
+                    System.err.println("unknown part '" + args[0] + "'; try --help");
+                    System.exit(2);
+                }
             }
+        } finally {
+            reports.forEach(Report::print);
+            delete(dir);
+        }
+        boolean passed = reports.stream().allMatch(Report::passed);
+        System.out.println();
+        System.out.println(passed ? "bench: every invariant held (lost = 0, duplicates = 0, every bad input handled)"
+                : "bench: FAILED: see the parts marked [FAILED]");
+        System.exit(passed ? 0 : 1);
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+
+    private static int intOption(String[] args, String name, int fallback) {
+        return Integer.parseInt(option(args, name, Integer.toString(fallback)));
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
     }
 }

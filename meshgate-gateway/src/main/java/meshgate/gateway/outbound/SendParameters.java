@@ -98,6 +98,9 @@ public record SendParameters(
             } catch (IllegalArgumentException e) {
                 throw new UnsendableException("metadata " + name + " cannot be URL-decoded: " + e.getMessage());
             }
+            if (value.indexOf('\uFFFD') >= 0 && entry.getValue().indexOf('\uFFFD') < 0) {
+                throw new UnsendableException("metadata " + name + " cannot be URL-decoded: its bytes are not UTF-8");
+            }
             if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                 throw new UnsendableException("metadata " + name + " contains control characters");
             }

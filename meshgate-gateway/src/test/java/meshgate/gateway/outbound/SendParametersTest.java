@@ -41,6 +41,9 @@ class SendParametersTest {
                 "mex-to", "B", "mex-workflowid", "WF", "mex-subject", "100%zz"), List.of(), OWN, false))
                 .hasMessageContaining("cannot be URL-decoded");
         assertThatThrownBy(() -> SendParameters.resolve("outbound/a", "a", Map.of("mex-from", "X26ABC1",
+                "mex-to", "B", "mex-workflowid", "WF", "mex-localid", "%E2%82"), List.of(), OWN, false))
+                .hasMessageContaining("not UTF-8");
+        assertThatThrownBy(() -> SendParameters.resolve("outbound/a", "a", Map.of("mex-from", "X26ABC1",
                 "mex-to", "B", "mex-workflowid", "WF", "mex-subject", "s".repeat(501)), List.of(), OWN, false))
                 .hasMessageContaining("at most 500");
         assertThatThrownBy(() -> SendParameters.resolve("outbound/a", "a", Map.of("mex-from", "X26XXX9",

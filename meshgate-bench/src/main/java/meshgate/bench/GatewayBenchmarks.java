@@ -1,0 +1,115 @@
+package meshgate.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import meshgate.gateway.Gateway;
+import meshgate.gateway.GatewayMain;
+import meshgate.sandbox.fault.FaultKind;
+import meshgate.sandbox.fault.FaultSettings;
+
+/** End-to-end runs through two gateways (X26ABC1 sends, X26ABC2 receives) and the sandbox. */
+final class GatewayBenchmarks {
+    private static final String RECEIVER_SETTINGS = "poll_interval: 1s";
+    private static final String SENDER_SETTINGS = "send_concurrency: 8";
+
+    private GatewayBenchmarks() {
+    }
+
+    /** Many small messages, no faults: throughput and latency. */
+    static Report smallMessages(Path dir, int count) throws Exception {
+        try (LocalMesh mesh = new LocalMesh(dir, b -> { });
+                Gateway sender = mesh.gateway("X26ABC1", SENDER_SETTINGS);
+                Gateway receiver = mesh.gateway("X26ABC2", RECEIVER_SETTINGS)) {
+            Deliveries deliveries = new Deliveries();
+            long start = System.nanoTime();
+            deliveries.drop(mesh.root("X26ABC1").resolve("outbound"), "X26ABC1", "X26ABC2", count, 1);
+            Deliveries.Outcome outcome = deliveries.await(mesh.root("X26ABC2"), "X26ABC2", timeout(count));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Report report = new Report("many small messages (" + count + " x 1-10 KiB, 2 gateways)");
+            report.row("messages per second", String.format("%.1f", outcome.received() / seconds));
+            report.row("latency p50 / p99 (outbound/ to inbound/)", outcome.percentile(50) + " ms / "
+                    + outcome.percentile(99) + " ms");
+            report.row("poll interval of the receiver", "1 s");
+            report.outcome(outcome);
+            return report;
+        }
+    }
+
+    /** Messages through a sandbox that fails a share of requests in every way it knows. */
+    static Report soak(Path dir, int count, double failureRate) throws Exception {
+        List<FaultKind> kinds = new ArrayList<>(List.of(FaultKind.transport()));
+        kinds.addAll(List.of(FaultKind.malformed()));
+        try (LocalMesh mesh = new LocalMesh(dir, b -> b.faults(FaultSettings.failing(failureRate,
+                kinds.toArray(FaultKind[]::new))));
+                Gateway sender = mesh.gateway("X26ABC1", SENDER_SETTINGS);
+                Gateway receiver = mesh.gateway("X26ABC2", RECEIVER_SETTINGS)) {
+            Deliveries deliveries = new Deliveries();
+            deliveries.drop(mesh.root("X26ABC1").resolve("outbound"), "X26ABC1", "X26ABC2", count, 2);
+            Deliveries.Outcome outcome = deliveries.await(mesh.root("X26ABC2"), "X26ABC2", timeout(count).multipliedBy(3));
+            Report report = new Report("soak under faults (" + count + " messages, " + (int) (failureRate * 100)
+                    + "% of requests fail)");
+            report.row("faults injected", Long.toString(mesh.sandbox.faults().totalInjected()));
+            report.row("by kind", mesh.sandbox.faults().injectedCounts().toString());
+            report.row("retries (both gateways)", Long.toString(sender.retries() + receiver.retries()));
+            report.row("failed (moved to failed/)", Integer.toString(sender.ledger()
+                    .outbound(meshgate.gateway.ledger.OutboundState.FAILED).size()));
+            report.outcome(outcome);
+            return report;
+        }
+    }
+
+    /** Both gateways run as processes; one of them is killed with SIGKILL at random moments, then restarted. */
+    static Report crashLoop(Path dir, int count, int kills) throws Exception {
+        try (LocalMesh mesh = new LocalMesh(dir, b -> b.faults(FaultSettings.none().withLatency(Duration.ofMillis(5))))) {
+            Path senderConfig = mesh.writeConfig("X26ABC1", SENDER_SETTINGS);
+            Path receiverConfig = mesh.writeConfig("X26ABC2", RECEIVER_SETTINGS);
+            Process[] gateways = {start(senderConfig), start(receiverConfig)};
+            Deliveries deliveries = new Deliveries();
+            deliveries.drop(mesh.root("X26ABC1").resolve("outbound"), "X26ABC1", "X26ABC2", count, 3);
+            Random random = new Random(kills);
+            int killed = 0;
+            try {
+                for (int k = 0; k < kills; k++) {
+                    Thread.sleep(300 + random.nextInt(1200));
+                    int which = random.nextInt(2);
+                    gateways[which].destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                    killed++;
+                    gateways[which] = start(which == 0 ? senderConfig : receiverConfig);
+                }
+                Deliveries.Outcome outcome = deliveries.await(mesh.root("X26ABC2"), "X26ABC2",
+                        timeout(count).multipliedBy(3));
+                Report report = new Report("crash loop (" + count + " messages, gateways killed with SIGKILL "
+                        + killed + " times)");
+                report.row("kills", Integer.toString(killed));
+                report.outcome(outcome);
+                return report;
+            } finally {
+                for (Process gateway : gateways) {
+                    gateway.destroy();
+                    if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
+                        gateway.destroyForcibly();
+                    }
+                }
+            }
+        }
+    }
+
+    private static Process start(Path config) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), GatewayMain.class.getName(),
+                config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(config.resolveSibling("gateway.log").toFile());
+        builder.environment().putAll(LocalMesh.ENVIRONMENT);
+        return builder.start();
+    }
+
+    private static Duration timeout(int count) {
+        return Duration.ofSeconds(60 + count / 20);
+    }
+}
