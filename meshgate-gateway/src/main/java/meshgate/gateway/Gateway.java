@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +40,9 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    /** How long a node's claim on an outbound object lasts without news; renewed with every chunk sent. */
+    private static final Duration OUTBOUND_LEASE = Duration.ofMinutes(2);
+
 
     private final GatewayConfig config;
     private final ObjectStore store;
@@ -51,9 +55,16 @@ public final class Gateway implements AutoCloseable {
     private final List<InboxPoller> pollers = new ArrayList<>();
     private final DeliveryTracker tracker;
     private final MailboxValidator validator;
+    /**
+     * This gateway node, as named in the ledger's claims: the same after a restart, so that a node restarted after
+     * a crash takes its own work back at once, while other nodes wait for its claims to run out.
+     */
+    private final String node;
 
     public Gateway(GatewayConfig config, Clock clock) {
         this.config = config;
+        this.node = Optional.ofNullable(System.getenv("MESHGATE_NODE_ID")).filter(s -> !s.isBlank())
+                .orElseGet(Gateway::hostName);
         this.store = openStore(config);
         this.ledger = openLedger(config);
         for (MailboxConfig mailbox : config.mailboxes()) {
@@ -69,7 +80,7 @@ public final class Gateway implements AutoCloseable {
         this.scheduler = Executors.newScheduledThreadPool(2 + clients.size(), threads("gateway-schedule"));
         this.senders = Executors.newFixedThreadPool(config.sendConcurrency(), threads("gateway-send"));
         this.downloads = Executors.newFixedThreadPool(config.getMessageMaxConcurrency(), threads("gateway-receive"));
-        OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock);
+        OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, node, OUTBOUND_LEASE);
         this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundRescanInterval(),
                 config.outboundSettleTime(), clock);
         Map<String, String> legacyFolders = new LinkedHashMap<>();
@@ -190,6 +201,14 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalArgumentException("ledger type '" + config.ledger().type() + "' is not available");
         }
         return H2Ledger.open(config.ledger().path());
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     private static ThreadFactory threads(String name) {

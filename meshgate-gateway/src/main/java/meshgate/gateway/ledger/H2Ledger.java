@@ -66,6 +66,8 @@ public final class H2Ledger implements Ledger {
                 updated_at TIMESTAMP(3) WITH TIME ZONE NOT NULL,
                 started_at TIMESTAMP(3) WITH TIME ZONE,
                 accepted_at TIMESTAMP(3) WITH TIME ZONE,
+                lease_owner VARCHAR(255),
+                lease_until TIMESTAMP(3) WITH TIME ZONE,
                 CONSTRAINT outbound_message_version UNIQUE (object_key, size, last_modified)
             );
             CREATE INDEX IF NOT EXISTS outbound_message_state ON outbound_message (state);
@@ -330,6 +332,34 @@ public final class H2Ledger implements Ledger {
                     select.setString(i + 1, states[i].name());
                 }
                 return all(select, H2Ledger::inboundRecord);
+            }
+        });
+    }
+
+    @Override
+    public boolean claimOutbound(long id, String owner, java.time.Duration lease) {
+        return locked("claim outbound", () -> {
+            java.time.Instant now = clock.instant();
+            try (PreparedStatement update = connection.prepareStatement("UPDATE outbound_message SET lease_owner = ?, "
+                    + "lease_until = ? WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)")) {
+                update.setString(1, owner);
+                update.setObject(2, now.plus(lease).atOffset(java.time.ZoneOffset.UTC));
+                update.setLong(3, id);
+                update.setString(4, owner);
+                update.setObject(5, now.atOffset(java.time.ZoneOffset.UTC));
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public void releaseOutbound(long id, String owner) {
+        locked("release outbound", () -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE outbound_message SET lease_owner = "
+                    + "NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?")) {
+                update.setLong(1, id);
+                update.setString(2, owner);
+                return update.executeUpdate();
             }
         });
     }

@@ -39,6 +39,18 @@ public interface Ledger extends AutoCloseable {
      */
     List<InboundRecord> inboundToFinish(String mailbox);
 
+    /**
+     * Claims an outbound record for {@code owner} (a gateway node) until {@code lease} from now, if no other owner
+     * holds an unexpired claim on it. Only the owner of the claim sends the object; a node that dies loses its claims
+     * when their lease runs out, and another node carries on from the recorded progress.
+     *
+     * @return true when {@code owner} now holds the claim (also when it already did: the lease is then extended)
+     */
+    boolean claimOutbound(long id, String owner, java.time.Duration lease);
+
+    /** Gives up a claim {@code owner} holds; nothing happens if it holds none. */
+    void releaseOutbound(long id, String owner);
+
     @Override
     void close();
 }

@@ -40,19 +40,41 @@ public final class OutboundProcessor {
     private final Map<String, MeshClient> clients;
     private final GatewayConfig config;
     private final Clock clock;
+    private final String node;
+    private final java.time.Duration lease;
 
     public OutboundProcessor(ObjectStore store, Ledger ledger, Map<String, MeshClient> clients, GatewayConfig config,
-            Clock clock) {
+            Clock clock, String node, java.time.Duration lease) {
         this.store = store;
         this.ledger = ledger;
         this.clients = clients;
         this.config = config;
         this.clock = clock;
+        this.node = node;
+        this.lease = lease;
     }
 
-    /** Sends the object if it still needs sending; returns the ledger record as it ends. */
+    /**
+     * Sends the object if it still needs sending and no other gateway node is sending it; returns the ledger record
+     * as it ends.
+     */
     public OutboundRecord process(ObjectInfo object) throws IOException {
         OutboundRecord record = ledger.recordOutbound(object.key(), object.size(), object.lastModified());
+        if (!ledger.claimOutbound(record.id(), node, lease)) {
+            return record;
+        }
+        try {
+            return processClaimed(object, ledger.findOutbound(record.id()).orElseThrow());
+        } finally {
+            ledger.releaseOutbound(record.id(), node);
+        }
+    }
+
+    private OutboundRecord processClaimed(ObjectInfo object, OutboundRecord claimed) throws IOException {
+        OutboundRecord record = claimed;
+        if (store.stat(object.key()).isEmpty() && record.state() == OutboundState.QUEUED) {
+            return record;
+        }
         if (record.state() == OutboundState.FAILED) {
             // A failed object back in outbound/ was put there again by a person: try it again.
             record = ledger.updateOutbound(record.withState(OutboundState.QUEUED));
@@ -95,10 +117,20 @@ public final class OutboundProcessor {
         SendResult result;
         try {
             result = clients.get(parameters.from()).resume(message, content, progress, (id, chunk, total) -> {
-                OutboundRecord current = ledger.findOutbound(recordId[0]).orElseThrow();
-                ledger.updateOutbound(current.progress(id, chunk, total));
+                // The last chunk is recorded with acceptance, just after; should the process die in between,
+                // resuming finds the message by its local id.
+                if (!ledger.claimOutbound(recordId[0], node, lease)) {
+                    throw new LeaseLostException("another gateway node took over sending " + object.key());
+                }
+                if (chunk < total) {
+                    OutboundRecord current = ledger.findOutbound(recordId[0]).orElseThrow();
+                    ledger.updateOutbound(current.progress(id, chunk, total));
+                }
                 LOG.info("outbound_chunk key={} message_id={} chunk={}/{}", object.key(), id, chunk, total);
             });
+        } catch (LeaseLostException e) {
+            LOG.warn("outbound_lease_lost key={} node={}", object.key(), node);
+            return ledger.findOutbound(record.id()).orElseThrow();
         } catch (MeshException e) {
             if (e.isRetryable()) {
                 LOG.warn("outbound_retry_later key={} reason=\"{}\"", object.key(), e.getMessage());
@@ -160,6 +192,13 @@ public final class OutboundProcessor {
                 + "To try again, fix the cause and move the file back under outbound/.\n", Map.of());
         LOG.warn("outbound_failed key={} failed_key={} reason=\"{}\"", record.objectKey(), failedKey, reason);
         return ledger.updateOutbound(record.failed(reason, false));
+    }
+
+    /** This node's claim ran out and another node carries on with the send. */
+    private static final class LeaseLostException extends RuntimeException {
+        LeaseLostException(String message) {
+            super(message, null, false, false);
+        }
     }
 
     static String relative(String key) {
