@@ -1,0 +1,20 @@
+package meshgate.dps.export;
+
+import java.util.List;
+import meshgate.dps.record.InvalidRecord;
+
+/** The outcome of one export run: one entry per programme, and every record left out as invalid. */
+public record ExportRun(List<ProgrammeExport> programmes, List<InvalidRecord> invalidRecords) {
+    public ExportRun {
+        programmes = List.copyOf(programmes);
+        invalidRecords = List.copyOf(invalidRecords);
+    }
+
+    public List<ProgrammeExport> sent() {
+        return programmes.stream().filter(p -> p.outcome() == ProgrammeExport.Outcome.SENT).toList();
+    }
+
+    public List<ProgrammeExport> failed() {
+        return programmes.stream().filter(p -> p.outcome() == ProgrammeExport.Outcome.FAILED).toList();
+    }
+}

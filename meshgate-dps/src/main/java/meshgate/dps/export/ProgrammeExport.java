@@ -1,0 +1,22 @@
+package meshgate.dps.export;
+
+import java.util.Optional;
+
+/**
+ * What an export run did for one programme: sent a file, found nothing to send, or failed to send (the records then
+ * stay unsent and go in the next run's file).
+ */
+public record ProgrammeExport(String programme, Outcome outcome, Optional<DpsExport> export, Optional<String> reason) {
+    public enum Outcome { SENT, NOTHING_TO_SEND, FAILED }
+
+    /** One line for a person: {@code DPS export (7) for programme (HPV) sent: 202 - {"message_id":"..."}}. */
+    public String describe() {
+        return switch (outcome) {
+            case SENT -> "DPS export (" + export.orElseThrow().id() + ") for programme (" + programme + ") sent: 202 - "
+                    + "{\"message_id\":\"" + export.orElseThrow().meshMessageId().orElse("") + "\"}";
+            case NOTHING_TO_SEND -> "No vaccination records to export for programme (" + programme + ")";
+            case FAILED -> "DPS export (" + export.map(e -> Long.toString(e.id())).orElse("-") + ") for programme ("
+                    + programme + ") send failed: " + reason.orElse("");
+        };
+    }
+}

@@ -1,0 +1,38 @@
+package meshgate.dps.jobs;
+
+import java.util.concurrent.atomic.AtomicLong;
+import meshgate.client.MeshClient;
+import meshgate.client.MeshException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Validates the sending mailbox with MESH's handshake, as MESH asks of its clients once a day. */
+public final class MailboxValidationJob {
+    private static final Logger LOG = LoggerFactory.getLogger(MailboxValidationJob.class);
+
+    private final MeshClient mesh;
+    private final AtomicLong failures = new AtomicLong();
+
+    public MailboxValidationJob(MeshClient mesh) {
+        this.mesh = mesh;
+    }
+
+    /** True when MESH validated the mailbox; a failure is logged and counted. */
+    public boolean run() {
+        try {
+            mesh.handshake();
+            LOG.info("dps_mailbox_validated mailbox={}", mesh.mailbox());
+            return true;
+        } catch (MeshException e) {
+            long count = failures.incrementAndGet();
+            LOG.error("dps_mailbox_validation_failed mailbox={} status={} failures={} reason=\"{}\"", mesh.mailbox(),
+                    e.httpStatus(), count, e.getMessage());
+            return false;
+        }
+    }
+
+    /** Failed validations since start: the metric to alert on. */
+    public long failures() {
+        return failures.get();
+    }
+}
