@@ -86,9 +86,11 @@ public final class BenchMain {
             delete(dir);
         }
         boolean passed = reports.stream().allMatch(Report::passed);
+        long failed = reports.stream().filter(r -> !r.passed()).count();
         System.out.println();
-        System.out.println(passed ? "bench: every invariant held (lost = 0, duplicates = 0, every bad input handled)"
-                : "bench: FAILED: see the parts marked [FAILED]");
+        System.out.println(passed ? "every invariant held (lost = 0, duplicates = 0, every bad input handled)"
+                : "FAILED: see the parts marked [FAILED]");
+        System.out.println("bench: " + (reports.size() - failed) + " passed, " + failed + " failed");
         System.exit(passed ? 0 : 1);
     }
 
