@@ -32,12 +32,18 @@ final class GatewayCommand implements Runnable {
                 description = "The YAML settings file (default: $MESHGATE_CONFIG).")
         Path config;
 
+        @Option(names = "--profile", paramLabel = "NAME", defaultValue = "${env:MESHGATE_PROFILE}",
+                description = "Use this entry of the file's 'profiles:' over its top-level settings "
+                        + "(default: $MESHGATE_PROFILE).")
+        String profile;
+
         @Option(names = "--verbose", description = "Show stack traces of failures.")
         boolean verbose;
 
         @Override
         public Integer call() throws Exception {
-            GatewayMain.run(GatewayConfigLoader.load(config, System.getenv()));
+            GatewayMain.run(GatewayConfigLoader.load(config, System.getenv(),
+                    java.util.Optional.ofNullable(profile).filter(p -> !p.isBlank())));
             return 0;
         }
     }

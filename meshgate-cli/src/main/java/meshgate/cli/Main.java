@@ -13,8 +13,23 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        return new CommandLine(new MeshgateCommand())
-                .setExecutionExceptionHandler(new ErrorHandler())
-                .execute(args);
+        return commandLine(CliEnvironment.system()).execute(args);
+    }
+
+    /** The command line with its error handling: one line per failure, the exit codes of {@link ErrorHandler}. */
+    static CommandLine commandLine(CliEnvironment environment) {
+        ErrorHandler errors = new ErrorHandler();
+        CommandLine commandLine = new CommandLine(new MeshgateCommand(environment))
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
+        describeExitCodes(commandLine);
+        return commandLine;
+    }
+
+    private static void describeExitCodes(CommandLine commandLine) {
+        commandLine.getCommandSpec().usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(ErrorHandler.EXIT_CODES);
+        commandLine.getSubcommands().values().forEach(Main::describeExitCodes);
     }
 }

@@ -9,14 +9,32 @@ import picocli.CommandLine.IVersionProvider;
         versionProvider = MeshgateCommand.Version.class,
         description = {
             "MeshGate: NHS MESH (Message Exchange for Social Care and Health) client, sandbox and gateway.",
-            "",
-            "Start with 'meshgate quickstart': it runs a local MESH sandbox over mutual TLS and sends a message",
-            "from one test mailbox to another, with nothing to configure."
+            "%nStart with 'meshgate quickstart': it runs a local MESH sandbox over mutual TLS and sends a message "
+                    + "from one test mailbox to another, with nothing to configure.",
+            "%nThe MESH commands (validate-mailbox, inbox, get, ack, send, track, lookup, workflows) read their "
+                    + "connection settings from one YAML file: --config FILE, or $MESHGATE_CONFIG, or ./meshgate.yaml. "
+                    + "docs/getting-started.md shows one for the sandbox and one for the integration environment."
         },
-        subcommands = {QuickstartCommand.class, SandboxCommand.class, GatewayCommand.class})
+        subcommands = {QuickstartCommand.class, SandboxCommand.class, GatewayCommand.class,
+            ValidateMailboxCommand.class, InboxCommand.class, GetCommand.class, AckCommand.class, SendCommand.class,
+            TrackCommand.class, LookupCommand.class, WorkflowsCommand.class, meshgate.dps.cli.DpsCommand.class})
 final class MeshgateCommand implements Runnable {
+    private final CliEnvironment environment;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    MeshgateCommand() {
+        this(CliEnvironment.system());
+    }
+
+    MeshgateCommand(CliEnvironment environment) {
+        this.environment = environment;
+    }
+
+    CliEnvironment environment() {
+        return environment;
+    }
 
     @Override
     public void run() {

@@ -91,6 +91,8 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         out.println();
         out.println("Next:");
+        out.println("  docs/getting-started.md                         the MESH commands (send, inbox, get, ...), then the");
+        out.println("                                                  integration environment step by step");
         out.println("  ./meshgate gateway run --config meshgate.yaml   run the gateway against your own MESH settings");
         out.println("  docs/configuration.md                           every setting, with an example for integration");
         out.println("  ./meshgate sandbox --help                       the sandbox on its own, for your own MESH client");

@@ -19,7 +19,7 @@ class QuickstartCommandTest {
     @Test
     void runsMeshEndToEndAndLeavesTheDemoMessageInTheInboundFolder() throws Exception {
         StringWriter out = new StringWriter();
-        CommandLine command = new CommandLine(new MeshgateCommand()).setOut(new PrintWriter(out));
+        CommandLine command = Main.commandLine(CliEnvironment.system()).setOut(new PrintWriter(out));
 
         int exit = command.execute("quickstart", "--data-dir", dir.toString());
 
@@ -44,7 +44,7 @@ class QuickstartCommandTest {
     @Test
     void versionNamesTheRelease() {
         StringWriter out = new StringWriter();
-        int exit = new CommandLine(new MeshgateCommand()).setOut(new PrintWriter(out)).execute("--version");
+        int exit = Main.commandLine(CliEnvironment.system()).setOut(new PrintWriter(out)).execute("--version");
         assertThat(exit).isZero();
         assertThat(out.toString()).startsWith("meshgate 0.1.0");
     }

@@ -37,6 +37,8 @@ public final class GatewayConfigLoader {
 
     static final String ENV_PREFIX = "MESHGATE_";
     static final String MAILBOX_IDS_VARIABLE = "MESHGATE_MAILBOX_IDS";
+    /** Names the entry of {@code profiles:} to apply over the top-level settings. */
+    public static final String PROFILE_VARIABLE = "MESHGATE_PROFILE";
     static final long DEFAULT_COMPRESS_THRESHOLD = 1024 * 1024;
     private static final long MAX_CONFIG_BYTES = 1024 * 1024;
     /** MeshClient's own limit on its read/write buffer. */
@@ -47,30 +49,41 @@ public final class GatewayConfigLoader {
     private static final Pattern MAILBOX_ID = Pattern.compile("[A-Z0-9]+");
     private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
-    private static final Set<String> SECRETS = Set.of("shared_key", "private_key_passphrase", "pkcs12_password");
+    private static final Set<String> SECRETS = Set.of("shared_key", "private_key_passphrase", "pkcs12_password",
+            "password");
     /** Settings an environment variable may set, by full name; MESHGATE_ plus the name upper-cased, dots as _. */
     private static final List<String> OVERRIDABLE = List.of(
             "base_url", "mesh_env", "shared_key", "certificate", "private_key", "private_key_passphrase", "ca_bundle",
-            "pkcs12", "pkcs12_password", "verify_ssl", "verify_checks_common_name", "allow_insecure_tls",
-            "chunk_size", "crumb_size", "compress_threshold", "never_compress", "get_message_max_concurrency",
+            "pkcs12", "pkcs12_password", "verify_ssl", "disable_ssl_verification", "verify_checks_common_name",
+            "allow_insecure_tls", "mailbox", "password", "chunk_size", "crumb_size", "compress_threshold", "never_compress", "get_message_max_concurrency",
             "send_concurrency", "use_sender_filename", "use_legacy_inbound_location", "use_s3_key_for_mex_filename",
             "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval", "outbound_settle_time",
             "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs",
             "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url");
     /** Pairs of settings of which only one may be given; an environment variable for one displaces the other. */
     private static final Map<String, String> EITHER_OR = Map.of(
-            "base_url", "mesh_env", "mesh_env", "base_url",
+            "base_url", "mesh_env", "mesh_env", "base_url", "mailbox", "mailboxes",
             "use_s3_key_for_mex_filename", "use_key_for_mex_filename",
             "use_key_for_mex_filename", "use_s3_key_for_mex_filename");
 
     private static final Set<String> TOP_LEVEL = Set.of(
             "base_url", "mesh_env", "shared_key", "certificate", "private_key", "private_key_passphrase", "ca_bundle",
-            "pkcs12", "pkcs12_password", "verify_ssl", "verify_checks_common_name", "allow_insecure_tls",
-            "mailboxes", "store", "ledger", "chunk_size", "crumb_size", "compress_threshold", "never_compress",
+            "pkcs12", "pkcs12_password", "verify_ssl", "disable_ssl_verification", "verify_checks_common_name",
+            "allow_insecure_tls", "mailbox", "password", "mailboxes", "store", "ledger", "chunk_size", "crumb_size", "compress_threshold", "never_compress",
             "get_message_max_concurrency", "send_concurrency", "use_sender_filename", "use_legacy_inbound_location",
             "use_s3_key_for_mex_filename", "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval",
             "outbound_settle_time", "handshake_interval", "tracking_interval", "sent_action", "outbound_mappings",
             "events", "mesh_jobs");
+    /** A profile's setting displaces the top-level settings it is an alternative to. */
+    private static final Map<String, List<String>> DISPLACES = Map.of(
+            "base_url", List.of("mesh_env"),
+            "mesh_env", List.of("base_url"),
+            "mailbox", List.of("mailboxes"),
+            "mailboxes", List.of("mailbox", "password"),
+            "pkcs12", List.of("certificate", "private_key", "private_key_passphrase"),
+            "certificate", List.of("pkcs12", "pkcs12_password"),
+            "verify_ssl", List.of("disable_ssl_verification"),
+            "disable_ssl_verification", List.of("verify_ssl"));
     private static final Set<String> MAILBOX = Set.of(
             "mailbox_id", "password", "inbound_folder", "certificate", "private_key", "private_key_passphrase");
     private static final Set<String> STORE = Set.of("type", "root");
@@ -81,8 +94,19 @@ public final class GatewayConfigLoader {
     private GatewayConfigLoader() {
     }
 
-    /** Reads {@code yamlFile}; relative paths in it are resolved against its folder. */
+    /**
+     * Reads {@code yamlFile}; relative paths in it are resolved against its folder. The profile named by
+     * {@code MESHGATE_PROFILE}, if set, is applied.
+     */
     public static GatewayConfig load(Path yamlFile, Map<String, String> environment) {
+        return load(yamlFile, environment, Optional.empty());
+    }
+
+    /**
+     * Reads {@code yamlFile} with the settings of one of its {@code profiles:} over the top-level ones; without a
+     * profile, the one named by {@code MESHGATE_PROFILE}, if set.
+     */
+    public static GatewayConfig load(Path yamlFile, Map<String, String> environment, Optional<String> profile) {
         Path file = yamlFile.toAbsolutePath().normalize();
         String yaml;
         try {
@@ -97,7 +121,7 @@ public final class GatewayConfigLoader {
             throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
         }
         try {
-            return fromYaml(yaml, file.getParent(), environment);
+            return fromYaml(yaml, file.getParent(), environment, profile);
         } catch (ConfigException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }
@@ -105,10 +129,64 @@ public final class GatewayConfigLoader {
 
     /** Reads configuration text; relative paths are resolved against {@code baseDir}. */
     public static GatewayConfig fromYaml(String yaml, Path baseDir, Map<String, String> environment) {
+        return fromYaml(yaml, baseDir, environment, Optional.empty());
+    }
+
+    /** Reads configuration text with a profile applied (see {@link #load(Path, Map, Optional)}). */
+    public static GatewayConfig fromYaml(String yaml, Path baseDir, Map<String, String> environment,
+            Optional<String> profile) {
         ObjectNode root = parse(yaml);
-        Map<String, String> envSources = applyOverrides(root, environment);
-        Section top = new Section(root, "", TOP_LEVEL, envSources, baseDir.toAbsolutePath().normalize(), environment);
+        Path dir = baseDir.toAbsolutePath().normalize();
+        Map<String, String> sources = applyProfile(root, profile.or(() -> Optional.ofNullable(
+                environment.get(PROFILE_VARIABLE)).filter(s -> !s.isBlank())), dir, environment);
+        sources.putAll(applyOverrides(root, environment));
+        Section top = new Section(root, "", TOP_LEVEL, sources, dir, environment);
         return read(top, environment);
+    }
+
+    /**
+     * Takes {@code profiles:} out of the tree and writes the chosen profile's settings over the top-level ones
+     * (mappings such as {@code store} merged key by key); returns which settings the profile set.
+     */
+    private static Map<String, String> applyProfile(ObjectNode root, Optional<String> name, Path baseDir,
+            Map<String, String> environment) {
+        JsonNode profiles = root.remove("profiles");
+        Map<String, String> sources = new HashMap<>();
+        if (profiles != null && !profiles.isNull() && !profiles.isObject()) {
+            throw new ConfigException("profiles: must be a mapping of profile names to settings");
+        }
+        if (name.isEmpty()) {
+            return sources;
+        }
+        String chosen = name.get().trim();
+        JsonNode profile = profiles == null || profiles.isNull() ? null : profiles.get(chosen);
+        if (profile == null) {
+            List<String> known = new ArrayList<>();
+            if (profiles != null && !profiles.isNull()) {
+                profiles.fieldNames().forEachRemaining(known::add);
+            }
+            throw new ConfigException("profile " + chosen + ": not found"
+                    + (known.isEmpty() ? " (the configuration has no profiles:)" : "; profiles: " + String.join(", ", known)));
+        }
+        String where = "profiles." + chosen;
+        new Section(profile, where, TOP_LEVEL, Map.of(), baseDir, environment);
+        String source = "profile " + chosen;
+        for (Map.Entry<String, JsonNode> setting : profile.properties()) {
+            String key = setting.getKey();
+            JsonNode value = setting.getValue();
+            DISPLACES.getOrDefault(key, List.of()).forEach(root::remove);
+            JsonNode existing = root.get(key);
+            if (value.isObject() && existing instanceof ObjectNode section && !SECRETS.contains(key)) {
+                value.properties().forEach(e -> {
+                    section.set(e.getKey(), e.getValue());
+                    sources.put(key + "." + e.getKey(), source);
+                });
+            } else {
+                root.set(key, value);
+                sources.put(key, source);
+            }
+        }
+        return sources;
     }
 
     private static ObjectNode parse(String yaml) {
@@ -265,7 +343,20 @@ public final class GatewayConfigLoader {
             throw top.fail("pkcs12_password", "is set but pkcs12 is not");
         }
         return new TlsSettings(certificate, privateKey, passphrase, top.existingFile("ca_bundle"), pkcs12,
-                pkcs12Password, top.bool("verify_ssl", true), top.bool("verify_checks_common_name", true));
+                pkcs12Password, verifySsl(top), top.bool("verify_checks_common_name", true));
+    }
+
+    /** {@code verify_ssl: false} or its sandbox-style spelling {@code disable_ssl_verification: true}. */
+    private static boolean verifySsl(Section top) {
+        boolean verify = top.bool("verify_ssl", true);
+        if (!top.has("disable_ssl_verification")) {
+            return verify;
+        }
+        boolean disable = top.bool("disable_ssl_verification", false);
+        if (top.has("verify_ssl") && verify == disable) {
+            throw top.fail("disable_ssl_verification", "contradicts verify_ssl; set only one of them");
+        }
+        return !disable;
     }
 
     private static void checkPem(Section section, Optional<Path> certificate, Optional<Path> privateKey,
@@ -291,7 +382,8 @@ public final class GatewayConfigLoader {
             return;
         }
         if (!isLocal(baseUrl) && !allowed) {
-            throw top.fail("verify_ssl", "false is only allowed for a sandbox on localhost or 127.0.0.1, not "
+            String setting = top.has("disable_ssl_verification") ? "disable_ssl_verification" : "verify_ssl";
+            throw top.fail(setting, (setting.equals("verify_ssl") ? "false" : "true") + " is only allowed for a sandbox on localhost or 127.0.0.1, not "
                     + baseUrl.getHost() + "; never turn verification off for INT or LIVE (set allow_insecure_tls: "
                     + "true only for a test server you control)");
         }
@@ -379,6 +471,18 @@ public final class GatewayConfigLoader {
     private static List<MailboxConfig> mailboxes(Section top, TlsSettings sharedTls, boolean legacyInbound,
             Map<String, String> environment) {
         Map<String, MailboxEntry> entries = new LinkedHashMap<>();
+        if (top.has("mailbox")) {
+            if (top.has("mailboxes")) {
+                throw top.fail("mailbox", "set mailbox (with password) for one mailbox, or mailboxes, not both");
+            }
+            String id = top.required("mailbox").toUpperCase(Locale.ROOT);
+            if (!MAILBOX_ID.matcher(id).matches()) {
+                throw top.fail("mailbox", "must be letters and digits only, got '" + id + "'");
+            }
+            entries.put(id, new MailboxEntry(id, top, Optional.empty(), Optional.empty()));
+        } else if (top.has("password")) {
+            throw top.fail("password", "is set but mailbox is not (with mailboxes, give each mailbox its password)");
+        }
         for (Section section : top.list("mailboxes", MAILBOX)) {
             MailboxEntry entry = mailboxEntry(section, sharedTls);
             if (entries.putIfAbsent(entry.id(), entry) != null) {

@@ -506,4 +506,95 @@ class GatewayConfigLoaderTest {
         assertThatThrownBy(() -> read("- just\n- a list\n"))
                 .hasMessage("configuration: must be a mapping of settings");
     }
+
+    private static final String PROFILED = """
+            shared_key: TestKey
+            mesh_env: local
+            chunk_size: 20MiB
+            store:
+              root: data
+            mailboxes:
+              - mailbox_id: X26ABC1
+                password: password
+            profiles:
+              integration:
+                mesh_env: integration
+                mailbox: A1B2C3
+                password: {env: MESH_INT_PASSWORD}
+                store:
+                  type: local
+              production:
+                base_url: https://mesh-sync.spineservices.nhs.uk
+                chunk_size: 1000
+            """;
+
+    @Test
+    void aProfileOverridesTheTopLevelSettings() {
+        GatewayConfig config = GatewayConfigLoader.fromYaml(PROFILED, dir, Map.of("MESH_INT_PASSWORD", "secret"),
+                Optional.of("integration"));
+
+        assertThat(config.baseUrl()).isEqualTo(MeshEnvironment.INTEGRATION.baseUrl());
+        assertThat(config.mailboxes()).extracting(MailboxConfig::mailboxId).containsExactly("A1B2C3");
+        assertThat(config.mailboxes().get(0).password().reveal()).isEqualTo("secret");
+        assertThat(config.chunkSize()).isEqualTo(20 * 1024 * 1024);
+        assertThat(config.store().root()).isEqualTo(dir.resolve("data").toAbsolutePath().normalize());
+    }
+
+    @Test
+    void withoutAProfileTheTopLevelSettingsApplyAndMeshgateProfileChoosesOne() {
+        assertThat(read(PROFILED).baseUrl()).isEqualTo(MeshEnvironment.LOCAL_SANDBOX.baseUrl());
+        assertThat(read(PROFILED).mailboxes()).extracting(MailboxConfig::mailboxId).containsExactly("X26ABC1");
+        assertThat(read(PROFILED, Map.of("MESHGATE_PROFILE", "integration", "MESH_INT_PASSWORD", "x")).baseUrl())
+                .isEqualTo(MeshEnvironment.INTEGRATION.baseUrl());
+        assertThat(read(PROFILED, Map.of("MESHGATE_PROFILE", "integration", "MESHGATE_MESH_ENV", "dep",
+                "MESH_INT_PASSWORD", "x")).baseUrl()).isEqualTo(MeshEnvironment.DEPLOYMENT.baseUrl());
+    }
+
+    @Test
+    void profileErrorsNameTheProfile() {
+        assertThatThrownBy(() -> GatewayConfigLoader.fromYaml(PROFILED, dir, Map.of(), Optional.of("production")))
+                .hasMessageStartingWith("chunk_size (from profile production): must be more than 5 MiB");
+        assertThatThrownBy(() -> GatewayConfigLoader.fromYaml(PROFILED, dir, Map.of(), Optional.of("staging")))
+                .hasMessage("profile staging: not found; profiles: integration, production");
+        assertThatThrownBy(() -> GatewayConfigLoader.fromYaml(MINIMAL, dir, Map.of(), Optional.of("staging")))
+                .hasMessage("profile staging: not found (the configuration has no profiles:)");
+        assertThatThrownBy(() -> GatewayConfigLoader.fromYaml(MINIMAL + "profiles:\n  local:\n    chunk_sise: 1\n",
+                dir, Map.of(), Optional.of("local")))
+                .hasMessage("profiles.local.chunk_sise: unknown setting (did you mean chunk_size?)");
+    }
+
+    @Test
+    void oneMailboxCanBeGivenAsMailboxAndPassword() {
+        GatewayConfig config = read("shared_key: TestKey\nmailbox: x26abc3\npassword: password\n");
+
+        assertThat(config.mailboxes()).hasSize(1);
+        assertThat(config.mailboxes().get(0).mailboxId()).isEqualTo("X26ABC3");
+        assertThat(config.mailboxes().get(0).password().reveal()).isEqualTo("password");
+        assertThat(read("shared_key: TestKey\nmailbox: X26ABC3\n",
+                Map.of("MESHGATE_PASSWORD", "from-env")).mailboxes().get(0).password().reveal()).isEqualTo("from-env");
+        assertThat(read(MINIMAL, Map.of("MESHGATE_MAILBOX", "X26ABC2", "MESHGATE_PASSWORD", "p")).mailboxes())
+                .extracting(MailboxConfig::mailboxId).containsExactly("X26ABC2");
+    }
+
+    @Test
+    void mailboxShorthandAndTheMailboxesListAreExclusive() {
+        assertThatThrownBy(() -> read(MINIMAL + "mailbox: X26ABC2\npassword: p\n"))
+                .hasMessage("mailbox: set mailbox (with password) for one mailbox, or mailboxes, not both");
+        assertThatThrownBy(() -> read(MINIMAL + "password: p\n"))
+                .hasMessageStartingWith("password: is set but mailbox is not");
+        assertThatThrownBy(() -> read("shared_key: TestKey\nmailbox: X26ABC3\n"))
+                .hasMessage("password: is required for X26ABC3 (or set MESHGATE_MAILBOX_X26ABC3_PASSWORD)");
+    }
+
+    @Test
+    void disableSslVerificationIsGuardedLikeVerifySsl() {
+        assertThat(read(MINIMAL + "base_url: https://localhost:8700\ndisable_ssl_verification: true\n").tls()
+                .verifySsl()).isFalse();
+        assertThat(read(MINIMAL + "disable_ssl_verification: false\n").tls().verifySsl()).isTrue();
+        assertThatThrownBy(() -> read(MINIMAL + "mesh_env: integration\ndisable_ssl_verification: true\n"))
+                .hasMessageStartingWith("disable_ssl_verification: true is only allowed for a sandbox on localhost "
+                        + "or 127.0.0.1, not msg.intspineservices.nhs.uk");
+        assertThatThrownBy(() -> read(MINIMAL + "verify_ssl: true\ndisable_ssl_verification: true\n"))
+                .hasMessage("disable_ssl_verification: contradicts verify_ssl; set only one of them");
+    }
 }
