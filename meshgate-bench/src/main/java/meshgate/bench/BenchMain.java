@@ -17,7 +17,7 @@ public final class BenchMain {
     }
 
     private static final String USAGE = """
-            usage: java -jar meshgate-bench.jar PART [options]
+            usage: ./meshgate bench [PART] [options]      (or: java -jar meshgate-bench/target/meshgate-bench.jar ...)
 
             parts:
               all [--quick]          every part below; --quick runs them at small sizes (CI runs this)
@@ -40,6 +40,12 @@ public final class BenchMain {
         if (args.length == 0 || args[0].equals("--help")) {
             System.out.println(USAGE);
             return;
+        }
+        if (args[0].startsWith("--")) {
+            String[] all = new String[args.length + 1];
+            all[0] = "all";
+            System.arraycopy(args, 0, all, 1, args.length);
+            args = all;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         if (args[0].equals("large-message")) {
