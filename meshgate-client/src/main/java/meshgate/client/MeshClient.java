@@ -95,7 +95,7 @@ public final class MeshClient implements AutoCloseable {
         this.ok = okBuilder.build();
         String userAgent = "meshgate/" + VERSION + " (" + System.getProperty("os.name") + "; java "
                 + System.getProperty("java.version") + ")";
-        this.http = new MeshHttp(ok, builder.baseUrl, builder.credentials, builder.retryPolicy, clock, userAgent);
+        this.http = new MeshHttp(ok, builder.baseUrl, builder.credentials, builder.retryPolicy, clock, userAgent, tls);
     }
 
     public static Builder builder() {

@@ -39,11 +39,13 @@ final class MeshHttp {
     private final RetryPolicy retryPolicy;
     private final Clock clock;
     private final String userAgent;
+    private final MeshTls tls;
     private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
 
     MeshHttp(OkHttpClient http, URI baseUrl, MeshCredentials credentials, RetryPolicy retryPolicy, Clock clock,
-            String userAgent) {
+            String userAgent, MeshTls tls) {
         this.http = http;
+        this.tls = tls;
         this.baseUrl = HttpUrl.get(baseUrl.toString());
         this.credentials = credentials;
         this.retryPolicy = retryPolicy;
@@ -115,9 +117,14 @@ final class MeshHttp {
     <T> T executeOnce(String operation, RequestFactory factory, ResponseReader<T> reader) {
         Request request = factory.build(signedRequest()).build();
         Response response;
+        tls.takeMissingCertificate();
         try {
             response = http.newCall(request).execute();
         } catch (IOException e) {
+            if (tls.takeMissingCertificate()) {
+                throw new MeshTlsException(operation + " failed: the server asked for a client certificate and none "
+                        + "is configured that it accepts (" + e.getMessage() + ")", 0, null, null, null, e);
+            }
             throw transportFailure(operation, e);
         }
         boolean keep = false;

@@ -44,6 +44,7 @@ public final class MeshTls {
     private final boolean verify;
     private final boolean verifyHostname;
     private final KeyManager[] keyManagers;
+    private final CertificateRequests certificateRequests;
 
     private MeshTls(KeyManager[] keyManagers, X509TrustManager trustManager, boolean verify) {
         this(keyManagers, trustManager, verify, verify);
@@ -51,10 +52,12 @@ public final class MeshTls {
 
     private MeshTls(KeyManager[] keyManagers, X509TrustManager trustManager, boolean verify, boolean verifyHostname) {
         this.keyManagers = keyManagers;
+        this.certificateRequests = new CertificateRequests(keyManagers);
         this.verifyHostname = verifyHostname;
         try {
             this.context = SSLContext.getInstance("TLS");
-            this.context.init(keyManagers, new TrustManager[] {trustManager}, new SecureRandom());
+            this.context.init(new KeyManager[] {certificateRequests}, new TrustManager[] {trustManager},
+                    new SecureRandom());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS unavailable", e);
         }
@@ -243,6 +246,82 @@ public final class MeshTls {
             return store;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Whether the last TLS handshake on this thread was asked for a client certificate that this configuration could
+     * not give; reading it clears it. With TLS 1.3 the server's refusal may arrive only as a dropped connection, so
+     * this is how such a failure is told apart from a network fault.
+     */
+    boolean takeMissingCertificate() {
+        boolean missing = certificateRequests.missing.get();
+        certificateRequests.missing.set(false);
+        return missing;
+    }
+
+    /**
+     * The client's key manager, recording (per thread) when the server asked for a certificate and none matched.
+     */
+    private static final class CertificateRequests extends javax.net.ssl.X509ExtendedKeyManager {
+        private final javax.net.ssl.X509KeyManager delegate;
+        private final ThreadLocal<Boolean> missing = ThreadLocal.withInitial(() -> false);
+
+        CertificateRequests(KeyManager[] keyManagers) {
+            javax.net.ssl.X509KeyManager found = null;
+            if (keyManagers != null) {
+                for (KeyManager manager : keyManagers) {
+                    if (manager instanceof javax.net.ssl.X509KeyManager x509) {
+                        found = x509;
+                        break;
+                    }
+                }
+            }
+            this.delegate = found;
+        }
+
+        private String recorded(String alias) {
+            missing.set(alias == null);
+            return alias;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return recorded(delegate == null ? null : delegate.chooseClientAlias(keyType, issuers, socket));
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, java.security.Principal[] issuers,
+                javax.net.ssl.SSLEngine engine) {
+            String alias = delegate instanceof javax.net.ssl.X509ExtendedKeyManager extended
+                    ? extended.chooseEngineClientAlias(keyType, issuers, engine)
+                    : delegate == null ? null : delegate.chooseClientAlias(keyType, issuers, null);
+            return recorded(alias);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, java.security.Principal[] issuers) {
+            return delegate == null ? null : delegate.getClientAliases(keyType, issuers);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return delegate == null ? null : delegate.getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return delegate == null ? null : delegate.getPrivateKey(alias);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, java.security.Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, java.security.Principal[] issuers, java.net.Socket socket) {
+            return null;
         }
     }
 
