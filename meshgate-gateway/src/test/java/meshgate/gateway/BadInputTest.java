@@ -159,6 +159,8 @@ class BadInputTest {
         assertThat(Files.readAllBytes(failed)).as("content kept").isEqualTo(content);
         assertThat(Files.readString(reasonFile)).contains(reason);
         assertThat(Files.exists(fixture.root("X26ABC1").resolve("outbound").resolve(name))).isFalse();
+        eventually(Duration.ofSeconds(10), name + " recorded as failed", () -> sender.ledger()
+                .outbound(OutboundState.FAILED).stream().anyMatch(r -> r.objectKey().equals("outbound/" + name)));
         OutboundRecord record = Stream.of(OutboundState.FAILED).flatMap(s -> sender.ledger().outbound(s).stream())
                 .filter(r -> r.objectKey().equals("outbound/" + name)).findFirst().orElseThrow();
         assertThat(record.reason()).contains(reason);
