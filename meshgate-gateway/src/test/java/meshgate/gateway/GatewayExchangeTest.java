@@ -60,12 +60,14 @@ class GatewayExchangeTest {
                 .containsEntry("mex-filename", "daily.csv")
                 .containsEntry("mex-from", "X26ABC1");
         assertThat(stored.getFileName().toString()).endsWith(".dat");
-        assertThat(Files.exists(fixture.root("X26ABC1").resolve("outbound/exports/daily.csv"))).isFalse();
 
+        eventually(Duration.ofSeconds(10), "the sent file archived", () ->
+                outbound(one, "outbound/exports/daily.csv").sentKey() != null);
         OutboundRecord sent = outbound(one, "outbound/exports/daily.csv");
         assertThat(sent.state()).isEqualTo(OutboundState.ACCEPTED);
         assertThat(sent.sentKey()).isEqualTo("sent/" + sent.meshMessageId() + "/exports/daily.csv");
         assertThat(Files.readAllBytes(fixture.root("X26ABC1").resolve(sent.sentKey()))).isEqualTo(content);
+        assertThat(Files.exists(fixture.root("X26ABC1").resolve("outbound/exports/daily.csv"))).isFalse();
 
         eventually(Duration.ofSeconds(20), "tracking says acknowledged", () -> {
             one.trackNow();

@@ -69,7 +69,8 @@ class ManyFilesTest {
                     .isEqualTo(contentByLocalId.get(localId));
         }
         assertThat(seen).hasSize(FILES).allSatisfy((id, count) -> assertThat(count).isEqualTo(1));
-        assertThat(sender.ledger().outbound(OutboundState.ACCEPTED)).hasSize(FILES);
+        eventually(Duration.ofSeconds(30), "every sent file archived", () -> sender.ledger()
+                .outbound(OutboundState.ACCEPTED).stream().filter(r -> r.sentKey() != null).count() == FILES);
         assertThat(fixture.root("X26ABC1").resolve("outbound/batch")).isEmptyDirectory();
 
         sender.trackNow();
