@@ -1,5 +1,17 @@
 package meshgate.gateway.ledger;
 
+import static meshgate.gateway.ledger.LedgerRows.INBOUND_COLUMNS;
+import static meshgate.gateway.ledger.LedgerRows.OUTBOUND_COLUMNS;
+import static meshgate.gateway.ledger.LedgerRows.UPDATE_INBOUND;
+import static meshgate.gateway.ledger.LedgerRows.UPDATE_OUTBOUND;
+import static meshgate.gateway.ledger.LedgerRows.all;
+import static meshgate.gateway.ledger.LedgerRows.bindInboundUpdate;
+import static meshgate.gateway.ledger.LedgerRows.bindOutboundUpdate;
+import static meshgate.gateway.ledger.LedgerRows.first;
+import static meshgate.gateway.ledger.LedgerRows.millis;
+import static meshgate.gateway.ledger.LedgerRows.placeholders;
+import static meshgate.gateway.ledger.LedgerRows.setInstant;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,14 +22,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -89,15 +97,6 @@ public final class H2Ledger implements Ledger {
             );
             CREATE INDEX IF NOT EXISTS inbound_message_state ON inbound_message (state);
             """;
-
-    private static final String OUTBOUND_COLUMNS = """
-            id, object_key, size, last_modified, state, sender, recipient, workflow_id, local_id, mesh_message_id,
-            chunks_total, chunks_accepted, chunk_size, compress, tracking_status, reason, retryable, attempts,
-            sent_key, created_at, updated_at, started_at, accepted_at""";
-
-    private static final String INBOUND_COLUMNS = """
-            mailbox, message_id, state, message_type, sender, workflow_id, object_key, size, event_emitted, reason,
-            attempts, created_at, updated_at""";
 
     private final Connection connection;
     private final Clock clock;
@@ -196,37 +195,8 @@ public final class H2Ledger implements Ledger {
     @Override
     public OutboundRecord updateOutbound(OutboundRecord record) {
         return locked("update outbound " + record.id(), () -> {
-            String sql = """
-                    UPDATE outbound_message SET
-                        object_key = ?, size = ?, last_modified = ?, state = ?, sender = ?, recipient = ?,
-                        workflow_id = ?, local_id = ?, mesh_message_id = ?, chunks_total = ?, chunks_accepted = ?,
-                        chunk_size = ?, compress = ?, tracking_status = ?, reason = ?, retryable = ?, attempts = ?,
-                        sent_key = ?, created_at = ?, updated_at = ?, started_at = ?, accepted_at = ?
-                    WHERE id = ?""";
-            try (PreparedStatement update = connection.prepareStatement(sql)) {
-                update.setString(1, record.objectKey());
-                update.setLong(2, record.size());
-                setInstant(update, 3, record.lastModified());
-                update.setString(4, record.state().name());
-                update.setString(5, record.sender());
-                update.setString(6, record.recipient());
-                update.setString(7, record.workflowId());
-                update.setString(8, record.localId());
-                update.setString(9, record.meshMessageId());
-                update.setInt(10, record.chunksTotal());
-                update.setInt(11, record.chunksAccepted());
-                update.setInt(12, record.chunkSize());
-                update.setBoolean(13, record.compress());
-                update.setString(14, record.trackingStatus());
-                update.setString(15, record.reason());
-                update.setBoolean(16, record.retryable());
-                update.setInt(17, record.attempts());
-                update.setString(18, record.sentKey());
-                setInstant(update, 19, record.createdAt());
-                setInstant(update, 20, now());
-                setInstant(update, 21, record.startedAt());
-                setInstant(update, 22, record.acceptedAt());
-                update.setLong(23, record.id());
+            try (PreparedStatement update = connection.prepareStatement(UPDATE_OUTBOUND)) {
+                bindOutboundUpdate(update, record, now());
                 if (update.executeUpdate() == 0) {
                     throw new IllegalArgumentException("no outbound record with id " + record.id());
                 }
@@ -248,7 +218,7 @@ public final class H2Ledger implements Ledger {
                 for (int i = 0; i < states.length; i++) {
                     select.setString(i + 1, states[i].name());
                 }
-                return all(select, H2Ledger::outboundRecord);
+                return all(select, LedgerRows::outboundRecord);
             }
         });
     }
@@ -290,25 +260,8 @@ public final class H2Ledger implements Ledger {
     @Override
     public InboundRecord updateInbound(InboundRecord record) {
         return locked("update inbound " + record.mailbox() + "/" + record.messageId(), () -> {
-            String sql = """
-                    UPDATE inbound_message SET
-                        state = ?, message_type = ?, sender = ?, workflow_id = ?, object_key = ?, size = ?,
-                        event_emitted = ?, reason = ?, attempts = ?, created_at = ?, updated_at = ?
-                    WHERE mailbox = ? AND message_id = ?""";
-            try (PreparedStatement update = connection.prepareStatement(sql)) {
-                update.setString(1, record.state().name());
-                update.setString(2, record.messageType());
-                update.setString(3, record.sender());
-                update.setString(4, record.workflowId());
-                update.setString(5, record.objectKey());
-                update.setLong(6, record.size());
-                update.setBoolean(7, record.eventEmitted());
-                update.setString(8, record.reason());
-                update.setInt(9, record.attempts());
-                setInstant(update, 10, record.createdAt());
-                setInstant(update, 11, now());
-                update.setString(12, record.mailbox());
-                update.setString(13, record.messageId());
+            try (PreparedStatement update = connection.prepareStatement(UPDATE_INBOUND)) {
+                bindInboundUpdate(update, record, now());
                 if (update.executeUpdate() == 0) {
                     throw new IllegalArgumentException(
                             "no inbound record for mailbox " + record.mailbox() + " message " + record.messageId());
@@ -331,32 +284,54 @@ public final class H2Ledger implements Ledger {
                 for (int i = 0; i < states.length; i++) {
                     select.setString(i + 1, states[i].name());
                 }
-                return all(select, H2Ledger::inboundRecord);
+                return all(select, LedgerRows::inboundRecord);
             }
         });
     }
 
+    /** Leases are timed by this ledger's clock. */
     @Override
-    public boolean claimOutbound(long id, String owner, java.time.Duration lease) {
-        return locked("claim outbound", () -> {
-            java.time.Instant now = clock.instant();
-            try (PreparedStatement update = connection.prepareStatement("UPDATE outbound_message SET lease_owner = ?, "
-                    + "lease_until = ? WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)")) {
-                update.setString(1, owner);
-                update.setObject(2, now.plus(lease).atOffset(java.time.ZoneOffset.UTC));
-                update.setLong(3, id);
-                update.setString(4, owner);
-                update.setObject(5, now.atOffset(java.time.ZoneOffset.UTC));
-                return update.executeUpdate() == 1;
+    public boolean claimOutbound(long id, String owner, Duration lease) {
+        return locked("claim outbound " + id, () -> claim(id, owner, lease));
+    }
+
+    /**
+     * Claims the candidates one by one with the same conditional update as {@link #claimOutbound}, so a ledger on
+     * another connection to the same database cannot claim the same record.
+     */
+    @Override
+    public List<OutboundRecord> claimableOutbound(String owner, int limit, Duration lease) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return locked("claim outbound work", () -> {
+            String sql = "SELECT id FROM outbound_message WHERE state IN (?, ?)"
+                    + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?) ORDER BY id LIMIT ?";
+            List<Long> candidates;
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, OutboundState.QUEUED.name());
+                select.setString(2, OutboundState.SENDING.name());
+                select.setString(3, owner);
+                setInstant(select, 4, clock.instant());
+                select.setInt(5, limit);
+                candidates = all(select, row -> row.getLong("id"));
             }
+            List<OutboundRecord> claimed = new ArrayList<>();
+            for (long id : candidates) {
+                if (claim(id, owner, lease)) {
+                    selectOutbound(id).ifPresent(claimed::add);
+                }
+            }
+            return claimed;
         });
     }
 
     @Override
     public void releaseOutbound(long id, String owner) {
-        locked("release outbound", () -> {
-            try (PreparedStatement update = connection.prepareStatement("UPDATE outbound_message SET lease_owner = "
-                    + "NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?")) {
+        locked("release outbound " + id, () -> {
+            String sql = "UPDATE outbound_message SET lease_owner = NULL, lease_until = NULL"
+                    + " WHERE id = ? AND lease_owner = ?";
+            try (PreparedStatement update = connection.prepareStatement(sql)) {
                 update.setLong(1, id);
                 update.setString(2, owner);
                 return update.executeUpdate();
@@ -373,7 +348,7 @@ public final class H2Ledger implements Ledger {
                 select.setString(1, mailbox);
                 select.setString(2, InboundState.STORED.name());
                 select.setString(3, InboundState.ACKNOWLEDGED.name());
-                return all(select, H2Ledger::inboundRecord);
+                return all(select, LedgerRows::inboundRecord);
             }
         });
     }
@@ -414,11 +389,25 @@ public final class H2Ledger implements Ledger {
         }
     }
 
+    private boolean claim(long id, String owner, Duration lease) throws SQLException {
+        Instant now = clock.instant();
+        String sql = "UPDATE outbound_message SET lease_owner = ?, lease_until = ?"
+                + " WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)";
+        try (PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setString(1, owner);
+            setInstant(update, 2, now.plus(lease));
+            update.setLong(3, id);
+            update.setString(4, owner);
+            setInstant(update, 5, now);
+            return update.executeUpdate() == 1;
+        }
+    }
+
     private Optional<OutboundRecord> selectOutbound(long id) throws SQLException {
         String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message WHERE id = ?";
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             select.setLong(1, id);
-            return first(select, H2Ledger::outboundRecord);
+            return first(select, LedgerRows::outboundRecord);
         }
     }
 
@@ -430,7 +419,7 @@ public final class H2Ledger implements Ledger {
             select.setString(1, objectKey);
             select.setLong(2, size);
             setInstant(select, 3, lastModified);
-            return first(select, H2Ledger::outboundRecord);
+            return first(select, LedgerRows::outboundRecord);
         }
     }
 
@@ -439,52 +428,8 @@ public final class H2Ledger implements Ledger {
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, mailbox);
             select.setString(2, messageId);
-            return first(select, H2Ledger::inboundRecord);
+            return first(select, LedgerRows::inboundRecord);
         }
-    }
-
-    private static OutboundRecord outboundRecord(ResultSet row) throws SQLException {
-        return new OutboundRecord(
-                row.getLong("id"),
-                row.getString("object_key"),
-                row.getLong("size"),
-                instant(row, "last_modified"),
-                OutboundState.valueOf(row.getString("state")),
-                row.getString("sender"),
-                row.getString("recipient"),
-                row.getString("workflow_id"),
-                row.getString("local_id"),
-                row.getString("mesh_message_id"),
-                row.getInt("chunks_total"),
-                row.getInt("chunks_accepted"),
-                row.getInt("chunk_size"),
-                row.getBoolean("compress"),
-                row.getString("tracking_status"),
-                row.getString("reason"),
-                row.getBoolean("retryable"),
-                row.getInt("attempts"),
-                row.getString("sent_key"),
-                instant(row, "created_at"),
-                instant(row, "updated_at"),
-                instant(row, "started_at"),
-                instant(row, "accepted_at"));
-    }
-
-    private static InboundRecord inboundRecord(ResultSet row) throws SQLException {
-        return new InboundRecord(
-                row.getString("mailbox"),
-                row.getString("message_id"),
-                InboundState.valueOf(row.getString("state")),
-                row.getString("message_type"),
-                row.getString("sender"),
-                row.getString("workflow_id"),
-                row.getString("object_key"),
-                row.getLong("size"),
-                row.getBoolean("event_emitted"),
-                row.getString("reason"),
-                row.getInt("attempts"),
-                instant(row, "created_at"),
-                instant(row, "updated_at"));
     }
 
     private <T> T locked(String what, Work<T> work) {
@@ -502,47 +447,8 @@ public final class H2Ledger implements Ledger {
         return millis(clock.instant());
     }
 
-    private static Instant millis(Instant instant) {
-        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    private static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
-        statement.setObject(index, instant == null ? null : millis(instant).atOffset(ZoneOffset.UTC),
-                Types.TIMESTAMP_WITH_TIMEZONE);
-    }
-
-    private static Instant instant(ResultSet row, String column) throws SQLException {
-        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static String placeholders(int count) {
-        return String.join(", ", Collections.nCopies(count, "?"));
-    }
-
-    private static <T> Optional<T> first(PreparedStatement select, RowMapper<T> mapper) throws SQLException {
-        try (ResultSet rows = select.executeQuery()) {
-            return rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty();
-        }
-    }
-
-    private static <T> List<T> all(PreparedStatement select, RowMapper<T> mapper) throws SQLException {
-        List<T> result = new ArrayList<>();
-        try (ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                result.add(mapper.map(rows));
-            }
-        }
-        return result;
-    }
-
     @FunctionalInterface
     private interface Work<T> {
         T run() throws SQLException;
-    }
-
-    @FunctionalInterface
-    private interface RowMapper<T> {
-        T map(ResultSet row) throws SQLException;
     }
 }

@@ -1,5 +1,6 @@
 package meshgate.gateway.ledger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -46,7 +47,16 @@ public interface Ledger extends AutoCloseable {
      *
      * @return true when {@code owner} now holds the claim (also when it already did: the lease is then extended)
      */
-    boolean claimOutbound(long id, String owner, java.time.Duration lease);
+    boolean claimOutbound(long id, String owner, Duration lease);
+
+    /**
+     * Claims for {@code owner}, until {@code lease} from now, up to {@code limit} records that are {@code QUEUED} or
+     * {@code SENDING} and not held under an unexpired claim by another owner, oldest first, and returns them. Records
+     * {@code owner} already holds are among them, their lease extended. Nodes calling this at the same time get
+     * different records, so a node can pick up the work of a node that died (its leases expired) without racing the
+     * others for each record.
+     */
+    List<OutboundRecord> claimableOutbound(String owner, int limit, Duration lease);
 
     /** Gives up a claim {@code owner} holds; nothing happens if it holds none. */
     void releaseOutbound(long id, String owner);

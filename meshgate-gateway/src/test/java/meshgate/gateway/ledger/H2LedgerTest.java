@@ -309,6 +309,54 @@ class H2LedgerTest {
     }
 
     @Test
+    void aSecondOwnerCannotClaimUntilTheFirstOwnersLeaseExpires() {
+        long id = ledger.recordOutbound("outbound/x.csv", 7, MODIFIED).id();
+
+        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isTrue();
+        assertThat(ledger.claimOutbound(id, "node-b", Duration.ofSeconds(30))).isFalse();
+        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isTrue();
+        clock.advance(Duration.ofSeconds(31));
+
+        assertThat(ledger.claimOutbound(id, "node-b", Duration.ofSeconds(30))).isTrue();
+        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isFalse();
+        ledger.releaseOutbound(id, "node-a");
+        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isFalse();
+        ledger.releaseOutbound(id, "node-b");
+        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isTrue();
+    }
+
+    @Test
+    void claimableOutboundClaimsQueuedAndSendingRecordsNotHeldByAnotherOwner() {
+        Duration lease = Duration.ofSeconds(30);
+        OutboundRecord queued = ledger.recordOutbound("outbound/queued.csv", 1, MODIFIED);
+        OutboundRecord sending = ledger.updateOutbound(ledger.recordOutbound("outbound/sending.csv", 1, MODIFIED)
+                .withState(OutboundState.SENDING));
+        ledger.updateOutbound(ledger.recordOutbound("outbound/accepted.csv", 1, MODIFIED)
+                .withState(OutboundState.ACCEPTED));
+        OutboundRecord heldByOther = ledger.recordOutbound("outbound/held.csv", 1, MODIFIED);
+        OutboundRecord expired = ledger.recordOutbound("outbound/expired.csv", 1, MODIFIED);
+        ledger.claimOutbound(expired.id(), "node-b", Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(2));
+        ledger.claimOutbound(heldByOther.id(), "node-b", lease);
+        OutboundRecord mine = ledger.recordOutbound("outbound/mine.csv", 1, MODIFIED);
+        ledger.claimOutbound(mine.id(), "node-a", Duration.ofSeconds(1));
+
+        List<OutboundRecord> claimed = ledger.claimableOutbound("node-a", 10, lease);
+
+        assertThat(claimed).extracting(OutboundRecord::id)
+                .containsExactly(queued.id(), sending.id(), expired.id(), mine.id());
+        assertThat(claimed.get(1)).isEqualTo(sending);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(claimed).allSatisfy(record ->
+                assertThat(ledger.claimOutbound(record.id(), "node-b", lease)).isFalse());
+        assertThat(ledger.claimableOutbound("node-b", 10, lease)).extracting(OutboundRecord::id)
+                .containsExactly(heldByOther.id());
+        assertThat(ledger.claimableOutbound("node-a", 2, lease)).extracting(OutboundRecord::id)
+                .containsExactly(queued.id(), sending.id());
+        assertThat(ledger.claimableOutbound("node-a", 0, lease)).isEmpty();
+    }
+
+    @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void committedRecordsSurviveTheProcessBeingKilled() throws Exception {
         ledger.close();

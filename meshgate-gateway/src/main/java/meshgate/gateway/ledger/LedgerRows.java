@@ -1,0 +1,170 @@
+package meshgate.gateway.ledger;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/** The columns both SQL ledgers share, and how their rows become records. Instants are kept to the millisecond. */
+final class LedgerRows {
+    static final String OUTBOUND_COLUMNS = """
+            id, object_key, size, last_modified, state, sender, recipient, workflow_id, local_id, mesh_message_id,
+            chunks_total, chunks_accepted, chunk_size, compress, tracking_status, reason, retryable, attempts,
+            sent_key, created_at, updated_at, started_at, accepted_at""";
+
+    static final String INBOUND_COLUMNS = """
+            mailbox, message_id, state, message_type, sender, workflow_id, object_key, size, event_emitted, reason,
+            attempts, created_at, updated_at""";
+
+    static final String UPDATE_OUTBOUND = """
+            UPDATE outbound_message SET
+                object_key = ?, size = ?, last_modified = ?, state = ?, sender = ?, recipient = ?,
+                workflow_id = ?, local_id = ?, mesh_message_id = ?, chunks_total = ?, chunks_accepted = ?,
+                chunk_size = ?, compress = ?, tracking_status = ?, reason = ?, retryable = ?, attempts = ?,
+                sent_key = ?, created_at = ?, updated_at = ?, started_at = ?, accepted_at = ?
+            WHERE id = ?""";
+
+    static final String UPDATE_INBOUND = """
+            UPDATE inbound_message SET
+                state = ?, message_type = ?, sender = ?, workflow_id = ?, object_key = ?, size = ?,
+                event_emitted = ?, reason = ?, attempts = ?, created_at = ?, updated_at = ?
+            WHERE mailbox = ? AND message_id = ?""";
+
+    private LedgerRows() {
+    }
+
+    /** Binds {@link #UPDATE_OUTBOUND}'s parameters. */
+    static void bindOutboundUpdate(PreparedStatement update, OutboundRecord record, Instant now) throws SQLException {
+        update.setString(1, record.objectKey());
+        update.setLong(2, record.size());
+        setInstant(update, 3, record.lastModified());
+        update.setString(4, record.state().name());
+        update.setString(5, record.sender());
+        update.setString(6, record.recipient());
+        update.setString(7, record.workflowId());
+        update.setString(8, record.localId());
+        update.setString(9, record.meshMessageId());
+        update.setInt(10, record.chunksTotal());
+        update.setInt(11, record.chunksAccepted());
+        update.setInt(12, record.chunkSize());
+        update.setBoolean(13, record.compress());
+        update.setString(14, record.trackingStatus());
+        update.setString(15, record.reason());
+        update.setBoolean(16, record.retryable());
+        update.setInt(17, record.attempts());
+        update.setString(18, record.sentKey());
+        setInstant(update, 19, record.createdAt());
+        setInstant(update, 20, now);
+        setInstant(update, 21, record.startedAt());
+        setInstant(update, 22, record.acceptedAt());
+        update.setLong(23, record.id());
+    }
+
+    /** Binds {@link #UPDATE_INBOUND}'s parameters. */
+    static void bindInboundUpdate(PreparedStatement update, InboundRecord record, Instant now) throws SQLException {
+        update.setString(1, record.state().name());
+        update.setString(2, record.messageType());
+        update.setString(3, record.sender());
+        update.setString(4, record.workflowId());
+        update.setString(5, record.objectKey());
+        update.setLong(6, record.size());
+        update.setBoolean(7, record.eventEmitted());
+        update.setString(8, record.reason());
+        update.setInt(9, record.attempts());
+        setInstant(update, 10, record.createdAt());
+        setInstant(update, 11, now);
+        update.setString(12, record.mailbox());
+        update.setString(13, record.messageId());
+    }
+
+    static OutboundRecord outboundRecord(ResultSet row) throws SQLException {
+        return new OutboundRecord(
+                row.getLong("id"),
+                row.getString("object_key"),
+                row.getLong("size"),
+                instant(row, "last_modified"),
+                OutboundState.valueOf(row.getString("state")),
+                row.getString("sender"),
+                row.getString("recipient"),
+                row.getString("workflow_id"),
+                row.getString("local_id"),
+                row.getString("mesh_message_id"),
+                row.getInt("chunks_total"),
+                row.getInt("chunks_accepted"),
+                row.getInt("chunk_size"),
+                row.getBoolean("compress"),
+                row.getString("tracking_status"),
+                row.getString("reason"),
+                row.getBoolean("retryable"),
+                row.getInt("attempts"),
+                row.getString("sent_key"),
+                instant(row, "created_at"),
+                instant(row, "updated_at"),
+                instant(row, "started_at"),
+                instant(row, "accepted_at"));
+    }
+
+    static InboundRecord inboundRecord(ResultSet row) throws SQLException {
+        return new InboundRecord(
+                row.getString("mailbox"),
+                row.getString("message_id"),
+                InboundState.valueOf(row.getString("state")),
+                row.getString("message_type"),
+                row.getString("sender"),
+                row.getString("workflow_id"),
+                row.getString("object_key"),
+                row.getLong("size"),
+                row.getBoolean("event_emitted"),
+                row.getString("reason"),
+                row.getInt("attempts"),
+                instant(row, "created_at"),
+                instant(row, "updated_at"));
+    }
+
+    static Instant millis(Instant instant) {
+        return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
+        statement.setObject(index, instant == null ? null : millis(instant).atOffset(ZoneOffset.UTC),
+                Types.TIMESTAMP_WITH_TIMEZONE);
+    }
+
+    static Instant instant(ResultSet row, String column) throws SQLException {
+        OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    static String placeholders(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
+    }
+
+    static <T> Optional<T> first(PreparedStatement select, RowMapper<T> mapper) throws SQLException {
+        try (ResultSet rows = select.executeQuery()) {
+            return rows.next() ? Optional.of(mapper.map(rows)) : Optional.empty();
+        }
+    }
+
+    static <T> List<T> all(PreparedStatement select, RowMapper<T> mapper) throws SQLException {
+        List<T> result = new ArrayList<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                result.add(mapper.map(rows));
+            }
+        }
+        return result;
+    }
+
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+}

@@ -1,0 +1,390 @@
+package meshgate.gateway.ledger;
+
+import static meshgate.gateway.ledger.LedgerRows.INBOUND_COLUMNS;
+import static meshgate.gateway.ledger.LedgerRows.OUTBOUND_COLUMNS;
+import static meshgate.gateway.ledger.LedgerRows.UPDATE_INBOUND;
+import static meshgate.gateway.ledger.LedgerRows.UPDATE_OUTBOUND;
+import static meshgate.gateway.ledger.LedgerRows.all;
+import static meshgate.gateway.ledger.LedgerRows.bindInboundUpdate;
+import static meshgate.gateway.ledger.LedgerRows.bindOutboundUpdate;
+import static meshgate.gateway.ledger.LedgerRows.first;
+import static meshgate.gateway.ledger.LedgerRows.millis;
+import static meshgate.gateway.ledger.LedgerRows.placeholders;
+import static meshgate.gateway.ledger.LedgerRows.setInstant;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Ledger} in PostgreSQL, shared by several gateway nodes.
+ *
+ * <p>The schema is created and upgraded by Flyway from {@code db/migration/postgresql} when the ledger opens (Flyway
+ * locks the database while it migrates, so nodes may start together); it also holds db-scheduler's
+ * {@code scheduled_tasks} table. Every statement runs in auto-commit on a connection borrowed from the data source,
+ * so the ledger may be used by many threads at once and a committed change is durable when the call returns.
+ *
+ * <p>Recording is idempotent across nodes: an insert that meets an existing row does nothing, and the row is then
+ * read. Leases ({@link #claimOutbound}, {@link #claimableOutbound}) are timed by the database's {@code now()}, never
+ * by a node's clock, so nodes with skewed clocks agree on when a lease has run out; the {@link Clock} given to
+ * {@code open} sets only {@code createdAt} and {@code updatedAt}.
+ */
+public final class PostgresLedger implements Ledger {
+    private static final Logger log = LoggerFactory.getLogger(PostgresLedger.class);
+    private static final String MIGRATIONS = "classpath:db/migration/postgresql";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final String description;
+    private final HikariDataSource ownedPool;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private PostgresLedger(DataSource dataSource, Clock clock, String description, HikariDataSource ownedPool) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.description = description;
+        this.ownedPool = ownedPool;
+        log.info("event=ledger.opened ledger={}", description);
+    }
+
+    /**
+     * Opens the ledger in the database behind {@code dataSource}, migrating its schema. The data source stays the
+     * caller's: closing the ledger leaves it open. It should pool connections when many threads use the ledger.
+     */
+    public static PostgresLedger open(DataSource dataSource, Clock clock) {
+        String description = migrate(dataSource);
+        return new PostgresLedger(dataSource, clock, description, null);
+    }
+
+    /**
+     * Opens the ledger at a {@code jdbc:postgresql:} URL through a connection pool of its own, closed with the
+     * ledger.
+     */
+    public static PostgresLedger open(String jdbcUrl, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setPoolName("meshgate-ledger");
+        config.setAutoCommit(true);
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            String description = migrate(pool);
+            return new PostgresLedger(pool, Clock.systemUTC(), description, pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public OutboundRecord recordOutbound(String objectKey, long size, Instant lastModified) {
+        Instant version = millis(lastModified);
+        return connected("record outbound " + objectKey, connection -> {
+            Optional<OutboundRecord> existing = findOutboundVersion(connection, objectKey, size, version);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            Instant now = now();
+            String sql = """
+                    INSERT INTO outbound_message (object_key, size, last_modified, state, chunks_total,
+                        chunks_accepted, chunk_size, compress, retryable, attempts, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, 0, 0, 0, FALSE, FALSE, 0, ?, ?)
+                    ON CONFLICT ON CONSTRAINT outbound_message_version DO NOTHING""";
+            try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                insert.setString(1, objectKey);
+                insert.setLong(2, size);
+                setInstant(insert, 3, version);
+                insert.setString(4, OutboundState.QUEUED.name());
+                setInstant(insert, 5, now);
+                setInstant(insert, 6, now);
+                insert.executeUpdate();
+            }
+            return findOutboundVersion(connection, objectKey, size, version).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<OutboundRecord> findOutbound(long id) {
+        return connected("find outbound " + id, connection -> {
+            String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message WHERE id = ?";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setLong(1, id);
+                return first(select, LedgerRows::outboundRecord);
+            }
+        });
+    }
+
+    @Override
+    public OutboundRecord updateOutbound(OutboundRecord record) {
+        return connected("update outbound " + record.id(), connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    UPDATE_OUTBOUND + " RETURNING " + OUTBOUND_COLUMNS)) {
+                bindOutboundUpdate(update, record, now());
+                return first(update, LedgerRows::outboundRecord).orElseThrow(
+                        () -> new IllegalArgumentException("no outbound record with id " + record.id()));
+            }
+        });
+    }
+
+    /** The records in any of {@code states}, oldest first; none when no state is given. */
+    @Override
+    public List<OutboundRecord> outbound(OutboundState... states) {
+        if (states.length == 0) {
+            return List.of();
+        }
+        return connected("list outbound", connection -> {
+            String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message WHERE state IN ("
+                    + placeholders(states.length) + ") ORDER BY id";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                for (int i = 0; i < states.length; i++) {
+                    select.setString(i + 1, states[i].name());
+                }
+                return all(select, LedgerRows::outboundRecord);
+            }
+        });
+    }
+
+    @Override
+    public InboundRecord recordInbound(String mailbox, String messageId) {
+        return connected("record inbound " + mailbox + "/" + messageId, connection -> {
+            Optional<InboundRecord> existing = selectInbound(connection, mailbox, messageId);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            Instant now = now();
+            String sql = """
+                    INSERT INTO inbound_message (mailbox, message_id, state, size, event_emitted, attempts,
+                        created_at, updated_at)
+                    VALUES (?, ?, ?, 0, FALSE, 0, ?, ?)
+                    ON CONFLICT (mailbox, message_id) DO NOTHING""";
+            try (PreparedStatement insert = connection.prepareStatement(sql)) {
+                insert.setString(1, mailbox);
+                insert.setString(2, messageId);
+                insert.setString(3, InboundState.LISTED.name());
+                setInstant(insert, 4, now);
+                setInstant(insert, 5, now);
+                insert.executeUpdate();
+            }
+            return selectInbound(connection, mailbox, messageId).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<InboundRecord> findInbound(String mailbox, String messageId) {
+        return connected("find inbound " + mailbox + "/" + messageId,
+                connection -> selectInbound(connection, mailbox, messageId));
+    }
+
+    @Override
+    public InboundRecord updateInbound(InboundRecord record) {
+        return connected("update inbound " + record.mailbox() + "/" + record.messageId(), connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    UPDATE_INBOUND + " RETURNING " + INBOUND_COLUMNS)) {
+                bindInboundUpdate(update, record, now());
+                return first(update, LedgerRows::inboundRecord).orElseThrow(() -> new IllegalArgumentException(
+                        "no inbound record for mailbox " + record.mailbox() + " message " + record.messageId()));
+            }
+        });
+    }
+
+    /** The records in any of {@code states}, oldest first; none when no state is given. */
+    @Override
+    public List<InboundRecord> inbound(InboundState... states) {
+        if (states.length == 0) {
+            return List.of();
+        }
+        return connected("list inbound", connection -> {
+            // Code-point order, as the embedded ledger sorts, whatever the database's locale.
+            String sql = "SELECT " + INBOUND_COLUMNS + " FROM inbound_message WHERE state IN ("
+                    + placeholders(states.length) + ")"
+                    + " ORDER BY created_at, message_id COLLATE \"C\", mailbox COLLATE \"C\"";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                for (int i = 0; i < states.length; i++) {
+                    select.setString(i + 1, states[i].name());
+                }
+                return all(select, LedgerRows::inboundRecord);
+            }
+        });
+    }
+
+    @Override
+    public List<InboundRecord> inboundToFinish(String mailbox) {
+        return connected("list inbound to finish", connection -> {
+            String sql = "SELECT " + INBOUND_COLUMNS + " FROM inbound_message WHERE mailbox = ?"
+                    + " AND (state = ? OR (state = ? AND event_emitted = FALSE))"
+                    + " ORDER BY created_at, message_id COLLATE \"C\"";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, mailbox);
+                select.setString(2, InboundState.STORED.name());
+                select.setString(3, InboundState.ACKNOWLEDGED.name());
+                return all(select, LedgerRows::inboundRecord);
+            }
+        });
+    }
+
+    /** The lease runs for {@code lease} from the database's {@code now()}. */
+    @Override
+    public boolean claimOutbound(long id, String owner, Duration lease) {
+        return connected("claim outbound " + id, connection -> {
+            String sql = """
+                    UPDATE outbound_message
+                    SET lease_owner = ?, lease_until = now() + ? * INTERVAL '1 millisecond'
+                    WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < now())""";
+            try (PreparedStatement update = connection.prepareStatement(sql)) {
+                update.setString(1, owner);
+                update.setLong(2, lease.toMillis());
+                update.setLong(3, id);
+                update.setString(4, owner);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /**
+     * One statement: the candidates are locked with {@code FOR UPDATE SKIP LOCKED}, so a node that is claiming at
+     * the same moment passes over the rows another node is claiming instead of waiting for them, and each row it
+     * does lock is checked again against the lease condition as it stands after any claim committed meanwhile.
+     */
+    @Override
+    public List<OutboundRecord> claimableOutbound(String owner, int limit, Duration lease) {
+        if (limit <= 0) {
+            return List.of();
+        }
+        return connected("claim outbound work", connection -> {
+            String sql = """
+                    WITH candidate AS (
+                        SELECT id AS candidate_id FROM outbound_message
+                        WHERE state IN (?, ?)
+                            AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < now())
+                        ORDER BY id
+                        LIMIT ?
+                        FOR UPDATE SKIP LOCKED
+                    )
+                    UPDATE outbound_message
+                    SET lease_owner = ?, lease_until = now() + ? * INTERVAL '1 millisecond'
+                    FROM candidate
+                    WHERE id = candidate.candidate_id
+                    RETURNING\s""" + OUTBOUND_COLUMNS;
+            try (PreparedStatement claim = connection.prepareStatement(sql)) {
+                claim.setString(1, OutboundState.QUEUED.name());
+                claim.setString(2, OutboundState.SENDING.name());
+                claim.setString(3, owner);
+                claim.setInt(4, limit);
+                claim.setString(5, owner);
+                claim.setLong(6, lease.toMillis());
+                List<OutboundRecord> claimed = all(claim, LedgerRows::outboundRecord);
+                claimed.sort(Comparator.comparingLong(OutboundRecord::id));
+                return claimed;
+            }
+        });
+    }
+
+    @Override
+    public void releaseOutbound(long id, String owner) {
+        connected("release outbound " + id, connection -> {
+            String sql = "UPDATE outbound_message SET lease_owner = NULL, lease_until = NULL"
+                    + " WHERE id = ? AND lease_owner = ?";
+            try (PreparedStatement update = connection.prepareStatement(sql)) {
+                update.setLong(1, id);
+                update.setString(2, owner);
+                return update.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            if (ownedPool != null) {
+                ownedPool.close();
+            }
+            log.info("event=ledger.closed ledger={}", description);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresLedger[" + description + "]";
+    }
+
+    /** Brings the schema up to date; returns the database's URL without its parameters, to name the ledger. */
+    private static String migrate(DataSource dataSource) {
+        String url;
+        try (Connection connection = dataSource.getConnection()) {
+            url = connection.getMetaData().getURL();
+        } catch (SQLException e) {
+            throw new LedgerException("cannot connect to the ledger database", e);
+        }
+        String description = url == null ? "postgresql" : url.replaceFirst("\\?.*", "");
+        try {
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations(MIGRATIONS)
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new LedgerException("cannot migrate the schema of ledger " + description, e);
+        }
+        return description;
+    }
+
+    private Optional<OutboundRecord> findOutboundVersion(Connection connection, String objectKey, long size,
+            Instant lastModified) throws SQLException {
+        String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message"
+                + " WHERE object_key = ? AND size = ? AND last_modified = ?";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, objectKey);
+            select.setLong(2, size);
+            setInstant(select, 3, lastModified);
+            return first(select, LedgerRows::outboundRecord);
+        }
+    }
+
+    private static Optional<InboundRecord> selectInbound(Connection connection, String mailbox, String messageId)
+            throws SQLException {
+        String sql = "SELECT " + INBOUND_COLUMNS + " FROM inbound_message WHERE mailbox = ? AND message_id = ?";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, mailbox);
+            select.setString(2, messageId);
+            return first(select, LedgerRows::inboundRecord);
+        }
+    }
+
+    private <T> T connected(String what, Work<T> work) {
+        if (closed.get()) {
+            throw new IllegalStateException("ledger " + description + " is closed");
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            if (!connection.getAutoCommit()) {
+                connection.setAutoCommit(true);
+            }
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new LedgerException("cannot " + what + " in ledger " + description, e);
+        }
+    }
+
+    private Instant now() {
+        return millis(clock.instant());
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}

@@ -1,0 +1,590 @@
+package meshgate.gateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.IntStream;
+import meshgate.client.MessageContent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.UploadPartCopyRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+
+class S3ObjectStoreTest {
+    private static final int MIB = 1024 * 1024;
+    private static final int PART = 5 * MIB;
+
+    static S3TestServer server;
+
+    String bucket;
+    S3Client s3;
+    S3ObjectStore store;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = S3TestServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        server.close();
+    }
+
+    @BeforeEach
+    void openStore() {
+        bucket = server.createBucket();
+        s3 = server.client();
+        store = server.storeBuilder(bucket).partSize(PART).build();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+        s3.close();
+    }
+
+    @Test
+    void roundTripsContentAndMetadataWithNonAsciiValues() throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("mex-to", "X26ABC2");
+        metadata.put("mex-subject", "my super subject $£%");
+        metadata.put("Mex-LocalID", "ünïcødé ✓");
+
+        try (ObjectWriter writer = store.create("inbound/X26ABC1/20240101-abc.dat")) {
+            writer.stream().write("hello, mesh".getBytes(StandardCharsets.UTF_8));
+            writer.commit(metadata);
+        }
+
+        assertThat(text("inbound/X26ABC1/20240101-abc.dat")).isEqualTo("hello, mesh");
+        Map<String, String> stored = store.metadata("inbound/X26ABC1/20240101-abc.dat");
+        assertThat(stored).containsOnly(
+                Map.entry("mex-to", "X26ABC2"),
+                Map.entry("mex-subject", "my+super+subject+%24%C2%A3%25"),
+                Map.entry("mex-localid", "%C3%BCn%C3%AFc%C3%B8d%C3%A9+%E2%9C%93"));
+        assertThat(decoded(stored)).containsOnly(
+                Map.entry("mex-to", "X26ABC2"),
+                Map.entry("mex-subject", "my super subject $£%"),
+                Map.entry("mex-localid", "ünïcødé ✓"));
+        ObjectInfo info = store.stat("inbound/X26ABC1/20240101-abc.dat").orElseThrow();
+        assertThat(info.size()).isEqualTo(11);
+        assertThat(info.name()).isEqualTo("20240101-abc.dat");
+        assertThat(info.lastModified()).isNotNull();
+    }
+
+    @Test
+    void encodesMetadataValuesAsPythonQuotePlusDoes() throws IOException {
+        store.putText("outbound/x.csv", "x", Map.of("mex-subject", "a b*~/+_.-é"));
+
+        assertThat(head("outbound/x.csv").metadata())
+                .containsExactly(Map.entry("mex-subject", "a+b%2A~%2F%2B_.-%C3%A9"));
+    }
+
+    @Test
+    void returnsMetadataWrittenByOthersAsStoredEvenWhenNotValidlyEncoded() throws IOException {
+        s3.putObject(b -> b.bucket(bucket).key("outbound/x.csv").metadata(Map.of("MEX-TO", "X26ABC2",
+                "mex-subject", "100%", "mex-localid", "a+b")), RequestBody.fromBytes(new byte[] {'x'}));
+
+        assertThat(store.metadata("outbound/x.csv")).containsOnly(
+                Map.entry("mex-to", "X26ABC2"), Map.entry("mex-subject", "100%"), Map.entry("mex-localid", "a+b"));
+    }
+
+    @Test
+    void contentTypeAndEncodingAreTheObjectsOwnHeaders() throws IOException {
+        try (ObjectWriter writer = store.create("outbound/x.json.gz")) {
+            writer.stream().write(new byte[] {1, 2, 3});
+            writer.commit(Map.of("Content-Type", "application/fhir+json", "content-encoding", "gzip",
+                    "mex-to", "X26ABC2"));
+        }
+
+        HeadObjectResponse head = head("outbound/x.json.gz");
+        assertThat(head.contentType()).isEqualTo("application/fhir+json");
+        assertThat(head.contentEncoding()).isEqualTo("gzip");
+        assertThat(head.metadata()).containsOnly(Map.entry("mex-to", "X26ABC2"));
+        Map<String, String> metadata = store.metadata("outbound/x.json.gz");
+        assertThat(metadata).containsOnly(Map.entry("content-type", "application%2Ffhir%2Bjson"),
+                Map.entry("content-encoding", "gzip"), Map.entry("mex-to", "X26ABC2"));
+        assertThat(decoded(metadata)).containsEntry("content-type", "application/fhir+json");
+    }
+
+    @Test
+    void contentTypeSetByAnotherClientIsMetadata() throws IOException {
+        s3.putObject(b -> b.bucket(bucket).key("outbound/x.csv").contentType("text/csv"),
+                RequestBody.fromString("a,b"));
+
+        assertThat(store.metadata("outbound/x.csv")).containsOnly(Map.entry("content-type", "text%2Fcsv"));
+    }
+
+    @Test
+    void objectWithoutMetadataHasEmptyMetadata() throws IOException {
+        store.putText("outbound/plain.txt", "plain", Map.of());
+        try (ObjectWriter writer = store.create("outbound/written.txt")) {
+            writer.stream().write('x');
+            writer.commit(Map.of());
+        }
+
+        assertThat(store.metadata("outbound/plain.txt")).isEmpty();
+        assertThat(store.metadata("outbound/written.txt")).isEmpty();
+    }
+
+    @Test
+    void rejectsMetadataNamesThatCannotBeHeadersAndNamesGivenTwice() throws IOException {
+        assertThatThrownBy(() -> store.putText("outbound/x.csv", "x", Map.of("mex subject", "x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mex subject");
+        Map<String, String> twice = new LinkedHashMap<>();
+        twice.put("mex-to", "A");
+        twice.put("MEX-TO", "B");
+        try (ObjectWriter writer = store.create("outbound/y.csv")) {
+            writer.stream().write('y');
+            assertThatThrownBy(() -> writer.commit(twice)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("twice");
+        }
+
+        assertThat(allKeys()).isEmpty();
+    }
+
+    @Test
+    void listsObjectsAtAnyDepthInKeyOrderWithoutInternalObjects() throws IOException {
+        store.putText("outbound/b.csv", "b", Map.of("mex-to", "X26ABC2"));
+        store.putText("outbound/a.csv", "a", Map.of());
+        store.putText("outbound/deeper/c.csv", "c", Map.of());
+        store.putText("inbound/other.dat", "other", Map.of());
+        for (String internal : List.of("outbound/.a.csv.1234.upload", "outbound/.hidden", "outbound/.cache/inside.csv",
+                "outbound/a.csv.meta.json", "outbound/empty/", ".meshgate/state")) {
+            s3.putObject(b -> b.bucket(bucket).key(internal), RequestBody.fromString(""));
+        }
+
+        assertThat(store.list("outbound/")).extracting(ObjectInfo::key)
+                .containsExactly("outbound/a.csv", "outbound/b.csv", "outbound/deeper/c.csv");
+        assertThat(store.list("outbound/b")).extracting(ObjectInfo::key).containsExactly("outbound/b.csv");
+        assertThat(store.list("")).extracting(ObjectInfo::key).containsExactly(
+                "inbound/other.dat", "outbound/a.csv", "outbound/b.csv", "outbound/deeper/c.csv");
+        assertThat(store.list("outbound/")).first().satisfies(info -> {
+            assertThat(info.size()).isEqualTo(1);
+            assertThat(info.lastModified()).isEqualTo(store.stat("outbound/a.csv").orElseThrow().lastModified());
+        });
+    }
+
+    @Test
+    void listsAllPagesInKeyOrder() throws IOException {
+        List<String> keys = IntStream.range(0, 1_050).mapToObj(i -> String.format("inbound/m%05d.dat", i)).toList();
+        keys.parallelStream().forEach(key -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("x")));
+
+        List<ObjectInfo> listed = store.list("inbound/");
+
+        assertThat(listed).extracting(ObjectInfo::key).containsExactlyElementsOf(keys);
+        assertThat(listed).allSatisfy(info -> assertThat(info.size()).isEqualTo(1));
+    }
+
+    @Test
+    void listingAMissingPrefixIsEmpty() throws IOException {
+        assertThat(store.list("nowhere/")).isEmpty();
+        assertThat(store.list("nowhere/deeper/x")).isEmpty();
+    }
+
+    @Test
+    void abortedWriterLeavesNothing() throws IOException {
+        try (ObjectWriter writer = store.create("outbound/partial.csv")) {
+            writer.stream().write(new byte[100_000]);
+        }
+        try (ObjectWriter writer = store.create("outbound/large-partial.csv")) {
+            writer.stream().write(new byte[PART + 1]);
+        }
+
+        assertThat(store.stat("outbound/partial.csv")).isEmpty();
+        assertThat(allKeys()).isEmpty();
+        assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+    }
+
+    @Test
+    void nothingIsVisibleUntilCommit() throws IOException {
+        try (ObjectWriter small = store.create("outbound/small.csv");
+                ObjectWriter large = store.create("outbound/large.csv")) {
+            small.stream().write(new byte[100_000]);
+            large.stream().write(new byte[2 * PART + 1]);
+            large.stream().flush();
+
+            assertThat(store.stat("outbound/small.csv")).isEmpty();
+            assertThat(store.stat("outbound/large.csv")).isEmpty();
+            assertThat(allKeys()).isEmpty();
+
+            small.commit(Map.of("mex-to", "X26ABC2"));
+            large.commit(Map.of("mex-to", "X26ABC2"));
+        }
+        assertThat(store.list("outbound/")).extracting(ObjectInfo::key, ObjectInfo::size).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("outbound/large.csv", 2L * PART + 1),
+                org.assertj.core.groups.Tuple.tuple("outbound/small.csv", 100_000L));
+        assertThat(allKeys()).containsExactly("outbound/large.csv", "outbound/small.csv");
+        assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+    }
+
+    @Test
+    void commitReplacesAnExistingObjectAndItsMetadata() throws IOException {
+        store.putText("inbound/m.dat", "old content that is longer", Map.of("mex-subject", "old"));
+        store.putText("inbound/m.dat", "new", Map.of("mex-subject", "new"));
+
+        assertThat(text("inbound/m.dat")).isEqualTo("new");
+        assertThat(store.metadata("inbound/m.dat")).containsOnly(Map.entry("mex-subject", "new"));
+
+        store.putText("inbound/m.dat", "newer", Map.of());
+        assertThat(store.metadata("inbound/m.dat")).isEmpty();
+    }
+
+    @Test
+    void closingTheStreamBeforeCommitStillCommits() throws IOException {
+        try (ObjectWriter writer = store.create("outbound/closed.csv")) {
+            try (OutputStream out = writer.stream()) {
+                out.write("closed early".getBytes(StandardCharsets.UTF_8));
+            }
+            writer.commit(Map.of());
+        }
+
+        assertThat(text("outbound/closed.csv")).isEqualTo("closed early");
+    }
+
+    @Test
+    void writingAfterCommitFails() throws IOException {
+        try (ObjectWriter writer = store.create("outbound/x.csv")) {
+            writer.commit(Map.of());
+            assertThatThrownBy(() -> writer.stream().write(1)).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> writer.commit(Map.of())).isInstanceOf(IOException.class);
+        }
+        assertThat(store.stat("outbound/x.csv")).hasValueSatisfying(info -> assertThat(info.size()).isZero());
+    }
+
+    @Test
+    void moveCarriesMetadataAndReplacesTheTarget() throws IOException {
+        store.putText("outbound/x.csv", "payload", Map.of("mex-to", "X26ABC2", "content-type", "text/csv"));
+        store.putText("sent/2024/x.csv", "older", Map.of("mex-to", "OLD"));
+
+        store.move("outbound/x.csv", "sent/2024/x.csv");
+
+        assertThat(store.stat("outbound/x.csv")).isEmpty();
+        assertThat(text("sent/2024/x.csv")).isEqualTo("payload");
+        assertThat(store.metadata("sent/2024/x.csv")).containsOnly(Map.entry("mex-to", "X26ABC2"),
+                Map.entry("content-type", "text%2Fcsv"));
+        assertThat(allKeys()).containsExactly("sent/2024/x.csv");
+    }
+
+    @Test
+    void moveWithoutMetadataDropsTheTargetsStaleMetadata() throws IOException {
+        store.putText("outbound/x.csv", "payload", Map.of());
+        store.putText("failed/x.csv", "older", Map.of("mex-to", "OLD"));
+
+        store.move("outbound/x.csv", "failed/x.csv");
+
+        assertThat(store.metadata("failed/x.csv")).isEmpty();
+    }
+
+    @Test
+    void movingAMissingObjectFails() {
+        assertThatThrownBy(() -> store.move("outbound/none.csv", "sent/none.csv"))
+                .isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    void deleteRemovesObjectAndIgnoresAbsence() throws IOException {
+        store.putText("outbound/x.csv", "payload", Map.of("mex-to", "X26ABC2"));
+
+        store.delete("outbound/x.csv");
+        store.delete("outbound/x.csv");
+
+        assertThat(store.stat("outbound/x.csv")).isEmpty();
+        assertThat(allKeys()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "../x", "a/../../x", "/abs", "a//b", "a/", "a\u0000b", "a\\b", "a\nb", "./a", "a/.",
+            ".hidden", "outbound/.x.csv.1234.upload", "outbound/x.csv.meta.json"})
+    void rejectsKeysThatCouldEscapeOrCollide(String key) {
+        assertThatThrownBy(() -> store.create(key)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.stat(key)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.metadata(key)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.content(key)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.putText(key, "x", Map.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.delete(key)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.move("outbound/x", key)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.move(key, "outbound/x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void rejectsKeysTooLongForS3() {
+        assertThatThrownBy(() -> store.create("outbound/" + "é".repeat(500))).isInstanceOf(
+                IllegalArgumentException.class);
+    }
+
+    @Test
+    void rejectedKeyIsNamedInTheMessage() {
+        assertThatThrownBy(() -> store.stat("../secret")).hasMessageContaining("../secret");
+        assertThatThrownBy(() -> store.list("../")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.list("/abs/")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void metadataOfAMissingObjectFails() {
+        assertThatThrownBy(() -> store.metadata("outbound/none.csv")).isInstanceOf(NoSuchFileException.class);
+        assertThatThrownBy(() -> store.content("outbound/none.csv")).isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    void contentReadsFromAnOffset() throws IOException {
+        store.putText("inbound/m.dat", "0123456789", Map.of());
+
+        MessageContent content = store.content("inbound/m.dat");
+
+        assertThat(content.length()).isEqualTo(10);
+        try (InputStream in = content.open(4)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("456789");
+        }
+        try (InputStream in = content.open(0)) {
+            assertThat(in.readAllBytes()).hasSize(10);
+        }
+        try (InputStream in = content.open(10)) {
+            assertThat(in.readAllBytes()).isEmpty();
+        }
+    }
+
+    @Test
+    void contentStreamClosedPartWayLeavesTheStoreUsable() throws IOException {
+        writePattern("inbound/big.dat", 12L * MIB, Map.of());
+
+        MessageContent content = store.content("inbound/big.dat");
+        for (int i = 0; i < 20; i++) {
+            try (InputStream in = content.open(MIB)) {
+                assertThat(in.readNBytes(1024)).hasSize(1024);
+            }
+        }
+
+        assertThat(digest(content, 6L * MIB)).isEqualTo(patternDigest(6L * MIB, 12L * MIB));
+    }
+
+    @Test
+    void contentOpenedBeforeTheObjectWasReplacedRefusesToMixVersions() throws IOException {
+        store.putText("inbound/m.dat", "first version", Map.of());
+        MessageContent content = store.content("inbound/m.dat");
+        store.putText("inbound/m.dat", "second version", Map.of());
+
+        assertThatThrownBy(() -> content.open(0).close()).isInstanceOf(IOException.class)
+                .isNotInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
+    void isNotOnTheLocalFileSystem() {
+        assertThat(store.localFolder("outbound/")).isEmpty();
+    }
+
+    @Test
+    void multipartObjectRoundTripsByteIdenticalWithMetadata() throws IOException {
+        Requests requests = new Requests();
+        try (S3ObjectStore counted = new S3ObjectStore(server.client(requests), bucket, PART)) {
+            Map<String, String> metadata = Map.of("mex-to", "X26ABC2", "mex-subject", "three parts £",
+                    "content-type", "text/plain");
+
+            writePattern(counted, "outbound/three-parts.dat", 12L * MIB, metadata);
+
+            assertThat(requests.of(UploadPartRequest.class)).extracting(UploadPartRequest::contentLength)
+                    .containsExactly((long) PART, (long) PART, 2L * MIB);
+            assertThat(counted.stat("outbound/three-parts.dat")).hasValueSatisfying(info ->
+                    assertThat(info.size()).isEqualTo(12L * MIB));
+            assertThat(decoded(counted.metadata("outbound/three-parts.dat"))).containsOnly(
+                    Map.entry("mex-to", "X26ABC2"), Map.entry("mex-subject", "three parts £"),
+                    Map.entry("content-type", "text/plain"));
+            MessageContent content = counted.content("outbound/three-parts.dat");
+            assertThat(digest(content, 0)).isEqualTo(patternDigest(0, 12L * MIB));
+            assertThat(digest(content, 7L * MIB + 3)).isEqualTo(patternDigest(7L * MIB + 3, 12L * MIB));
+            assertThat(allKeys()).containsExactly("outbound/three-parts.dat");
+        }
+    }
+
+    @Test
+    void writingALargeObjectHoldsAtMostOnePartInMemory() throws IOException {
+        Requests requests = new Requests();
+        try (S3ObjectStore counted = new S3ObjectStore(server.client(requests), bucket, PART)) {
+            long size = 64L * MIB;
+
+            writePattern(counted, "inbound/large.dat", size, Map.of("mex-messageid", "M1"));
+
+            List<UploadPartRequest> parts = requests.of(UploadPartRequest.class);
+            assertThat(parts).hasSize(13);
+            assertThat(parts).allSatisfy(part -> assertThat(part.contentLength()).isLessThanOrEqualTo(PART));
+            assertThat(parts.stream().mapToLong(UploadPartRequest::contentLength).sum()).isEqualTo(size);
+            assertThat(requests.of(CopyObjectRequest.class)).hasSize(1);
+            assertThat(digest(counted.content("inbound/large.dat"), 0)).isEqualTo(patternDigest(0, size));
+        }
+    }
+
+    @Test
+    void partBufferNeverAllocatesMoreThanOnePart() {
+        PartBuffer buffer = new PartBuffer(PART);
+        byte[] chunk = new byte[300_000];
+        int written = 0;
+        while (!buffer.isFull()) {
+            written += buffer.write(chunk, 0, chunk.length);
+        }
+        buffer.clear();
+        buffer.write(chunk, 0, chunk.length);
+
+        assertThat(written).isEqualTo(PART);
+        assertThat(buffer.allocated()).isEqualTo(PART);
+        assertThat(buffer.size()).isEqualTo(chunk.length);
+        assertThat(new PartBuffer(PART).write(chunk, 0, 10)).isEqualTo(10);
+    }
+
+    @Test
+    void objectsLargerThanOneCopyAreCopiedInParts() throws IOException {
+        Requests requests = new Requests();
+        try (S3ObjectStore counted = new S3ObjectStore(server.client(requests), bucket, PART, PART)) {
+            writePattern(counted, "outbound/x.dat", 12L * MIB, Map.of("mex-to", "X26ABC2"));
+
+            counted.move("outbound/x.dat", "sent/x.dat");
+
+            assertThat(requests.of(CopyObjectRequest.class)).isEmpty();
+            assertThat(requests.of(UploadPartCopyRequest.class)).hasSize(6);
+            assertThat(counted.metadata("sent/x.dat")).containsOnly(Map.entry("mex-to", "X26ABC2"));
+            assertThat(digest(counted.content("sent/x.dat"), 0)).isEqualTo(patternDigest(0, 12L * MIB));
+            assertThat(allKeys()).containsExactly("sent/x.dat");
+        }
+    }
+
+    @Test
+    void builderChecksItsSettings() {
+        assertThatThrownBy(() -> S3ObjectStore.builder().partSize(5 * MIB - 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("5 MiB");
+        assertThatThrownBy(() -> S3ObjectStore.builder().region("eu-west-2").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bucket");
+        assertThatThrownBy(() -> S3ObjectStore.builder().credentials("key", " "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("secretAccessKey");
+        assertThat(S3ObjectStore.builder().credentials("AKIAEXAMPLE", "very-secret").toString())
+                .doesNotContain("very-secret");
+    }
+
+    /** Every request a client sent, in order. */
+    private static final class Requests implements ExecutionInterceptor {
+        private final ConcurrentLinkedQueue<SdkRequest> sent = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            sent.add(context.request());
+        }
+
+        <T extends SdkRequest> List<T> of(Class<T> type) {
+            return sent.stream().filter(type::isInstance).map(type::cast).toList();
+        }
+    }
+
+    private void writePattern(String key, long size, Map<String, String> metadata) throws IOException {
+        writePattern(store, key, size, metadata);
+    }
+
+    /** Streams {@code size} bytes of a pattern that differs at every offset, without holding them. */
+    private static void writePattern(ObjectStore target, String key, long size, Map<String, String> metadata)
+            throws IOException {
+        try (ObjectWriter writer = target.create(key)) {
+            byte[] chunk = new byte[64 * 1024 + 7];
+            for (long written = 0; written < size; ) {
+                int n = (int) Math.min(chunk.length, size - written);
+                fill(chunk, written, n);
+                writer.stream().write(chunk, 0, n);
+                written += n;
+            }
+            writer.commit(metadata);
+        }
+    }
+
+    private static void fill(byte[] chunk, long offset, int n) {
+        for (int i = 0; i < n; i++) {
+            long at = offset + i;
+            chunk[i] = (byte) (at * 31 + (at >>> 16));
+        }
+    }
+
+    private static byte[] patternDigest(long from, long to) {
+        MessageDigest sha = sha256();
+        byte[] chunk = new byte[64 * 1024];
+        for (long at = from; at < to; ) {
+            int n = (int) Math.min(chunk.length, to - at);
+            fill(chunk, at, n);
+            sha.update(chunk, 0, n);
+            at += n;
+        }
+        return sha.digest();
+    }
+
+    private static byte[] digest(MessageContent content, long offset) throws IOException {
+        MessageDigest sha = sha256();
+        try (InputStream in = content.open(offset)) {
+            byte[] chunk = new byte[64 * 1024];
+            for (int n; (n = in.read(chunk)) >= 0; ) {
+                sha.update(chunk, 0, n);
+            }
+        }
+        return sha.digest();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> decoded(Map<String, String> metadata) {
+        Map<String, String> decoded = new LinkedHashMap<>();
+        metadata.forEach((name, value) -> decoded.put(name, URLDecoder.decode(value, StandardCharsets.UTF_8)));
+        return decoded;
+    }
+
+    private HeadObjectResponse head(String key) {
+        return s3.headObject(b -> b.bucket(bucket).key(key));
+    }
+
+    /**
+     * Every key in the bucket, internal ones included, but for multipart uploads in progress, which S3Proxy keeps as
+     * objects of its own (named by the upload id, and {@code .mpus-*} for the parts) and S3 does not show.
+     */
+    private List<String> allKeys() {
+        List<String> uploads = s3.listMultipartUploads(b -> b.bucket(bucket)).uploads().stream()
+                .map(MultipartUpload::uploadId).toList();
+        List<String> keys = new ArrayList<>();
+        for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+            if (!object.key().startsWith(".mpus-") && !uploads.contains(object.key())) {
+                keys.add(object.key());
+            }
+        }
+        return keys;
+    }
+
+    private String text(String key) throws IOException {
+        try (InputStream in = store.content(key).open(0)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
