@@ -17,19 +17,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import meshgate.client.MeshClient;
 import meshgate.gateway.config.GatewayConfig;
+import meshgate.gateway.config.LedgerSettings;
 import meshgate.gateway.config.MailboxConfig;
+import meshgate.gateway.config.StoreSettings;
 import meshgate.gateway.events.EventSinks;
 import meshgate.gateway.inbound.InboundLayout;
 import meshgate.gateway.inbound.InboundReceiver;
 import meshgate.gateway.inbound.InboxPoller;
 import meshgate.gateway.ledger.H2Ledger;
 import meshgate.gateway.ledger.Ledger;
+import meshgate.gateway.ledger.PostgresLedger;
 import meshgate.gateway.ops.DeliveryTracker;
 import meshgate.gateway.ops.MailboxValidator;
 import meshgate.gateway.outbound.OutboundProcessor;
 import meshgate.gateway.outbound.OutboundWatcher;
 import meshgate.gateway.store.LocalFolderStore;
 import meshgate.gateway.store.ObjectStore;
+import meshgate.gateway.store.S3ObjectStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
-    /** How long a node's claim on an outbound object lasts without news; renewed with every chunk sent. */
-    private static final Duration OUTBOUND_LEASE = Duration.ofMinutes(2);
 
 
     private final GatewayConfig config;
@@ -49,6 +51,9 @@ public final class Gateway implements AutoCloseable {
     private final Ledger ledger;
     private final Map<String, MeshClient> clients = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler;
+    /** The PostgreSQL pool shared by the ledger and the cluster's jobs; null with the embedded ledger. */
+    private final com.zaxxer.hikari.HikariDataSource dataSource;
+    private meshgate.gateway.cluster.ClusterJobs clusterJobs;
     private final ExecutorService senders;
     private final ExecutorService downloads;
     private final OutboundWatcher watcher;
@@ -63,10 +68,11 @@ public final class Gateway implements AutoCloseable {
 
     public Gateway(GatewayConfig config, Clock clock) {
         this.config = config;
-        this.node = Optional.ofNullable(System.getenv("MESHGATE_NODE_ID")).filter(s -> !s.isBlank())
-                .orElseGet(Gateway::hostName);
+        this.node = config.nodeId();
         this.store = openStore(config);
-        this.ledger = openLedger(config);
+        this.dataSource = config.ledger().postgres().map(Gateway::pool).orElse(null);
+        this.ledger = dataSource == null ? H2Ledger.open(config.ledger().path(), clock)
+                : PostgresLedger.open(dataSource, clock);
         for (MailboxConfig mailbox : config.mailboxes()) {
             clients.put(mailbox.mailboxId(), MeshClient.builder()
                     .baseUrl(config.baseUrl())
@@ -80,7 +86,8 @@ public final class Gateway implements AutoCloseable {
         this.scheduler = Executors.newScheduledThreadPool(2 + clients.size(), threads("gateway-schedule"));
         this.senders = Executors.newFixedThreadPool(config.sendConcurrency(), threads("gateway-send"));
         this.downloads = Executors.newFixedThreadPool(config.getMessageMaxConcurrency(), threads("gateway-receive"));
-        OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, node, OUTBOUND_LEASE);
+        OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, node,
+                config.outboundLease());
         this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundRescanInterval(),
                 config.outboundSettleTime(), clock);
         Map<String, String> legacyFolders = new LinkedHashMap<>();
@@ -101,29 +108,48 @@ public final class Gateway implements AutoCloseable {
     }
 
     public void start() {
-        LOG.info("gateway_starting base_url={} mailboxes={} store={} ledger={}", config.baseUrl(), clients.keySet(),
-                config.store().root(), config.ledger().path());
-        schedule(validator::validate, Duration.ZERO, config.handshakeInterval());
+        LOG.info("gateway_starting node={} base_url={} mailboxes={} store={} ledger={}", node, config.baseUrl(),
+                clients.keySet(), config.store().type(), config.ledger().type());
         try {
             watcher.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot watch outbound/", e);
         }
-        for (InboxPoller poller : pollers) {
-            schedule(poller::poll, Duration.ZERO, config.pollInterval());
+        if (dataSource == null) {
+            schedule(validator::validate, Duration.ZERO, config.handshakeInterval());
+            for (InboxPoller poller : pollers) {
+                schedule(poller::poll, Duration.ZERO, config.pollInterval());
+            }
+            schedule(tracker::track, config.trackingInterval(), config.trackingInterval());
+        } else {
+            // Several nodes share the work: each recurring job runs on one node at a time, cluster-wide.
+            List<meshgate.gateway.cluster.ClusterJobs.RecurringJob> jobs = new ArrayList<>();
+            jobs.add(new meshgate.gateway.cluster.ClusterJobs.RecurringJob("validate-mailboxes",
+                    config.handshakeInterval(), logged(validator::validate)));
+            for (InboxPoller poller : pollers) {
+                jobs.add(new meshgate.gateway.cluster.ClusterJobs.RecurringJob("poll-" + poller.mailbox(),
+                        config.pollInterval(), logged(poller::poll)));
+            }
+            jobs.add(new meshgate.gateway.cluster.ClusterJobs.RecurringJob("track-deliveries",
+                    config.trackingInterval(), logged(tracker::track)));
+            clusterJobs = meshgate.gateway.cluster.ClusterJobs.start(dataSource, node, jobs, 2 + pollers.size());
         }
-        schedule(tracker::track, config.trackingInterval(), config.trackingInterval());
-        LOG.info("gateway_started");
+        LOG.info("gateway_started node={}", node);
     }
 
-    private void schedule(Runnable job, Duration initialDelay, Duration interval) {
-        scheduler.scheduleWithFixedDelay(() -> {
+    private static Runnable logged(Runnable job) {
+        return () -> {
             try {
                 job.run();
             } catch (RuntimeException e) {
                 LOG.error("job_failed reason=\"{}\"", e.toString(), e);
             }
-        }, initialDelay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        };
+    }
+
+    private void schedule(Runnable job, Duration initialDelay, Duration interval) {
+        scheduler.scheduleWithFixedDelay(logged(job), initialDelay.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Polls every mailbox now, returning the number of messages received. */
@@ -166,6 +192,9 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("watch_close_failed reason=\"{}\"", e.toString());
         }
+        if (clusterJobs != null) {
+            clusterJobs.close();
+        }
         scheduler.shutdownNow();
         senders.shutdown();
         downloads.shutdown();
@@ -181,6 +210,9 @@ public final class Gateway implements AutoCloseable {
         }
         clients.values().forEach(MeshClient::close);
         ledger.close();
+        if (dataSource != null) {
+            dataSource.close();
+        }
         try {
             store.close();
         } catch (IOException e) {
@@ -190,25 +222,28 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static ObjectStore openStore(GatewayConfig config) {
-        if (!"local".equals(config.store().type())) {
-            throw new IllegalArgumentException("store type '" + config.store().type() + "' is not available");
+        if (config.store().s3().isEmpty()) {
+            return new LocalFolderStore(config.store().root());
         }
-        return new LocalFolderStore(config.store().root());
+        StoreSettings.S3Settings s3 = config.store().s3().get();
+        S3ObjectStore.Builder builder = S3ObjectStore.builder().bucket(s3.bucket()).pathStyle(s3.pathStyle())
+                .partSize(s3.partSize());
+        s3.region().ifPresent(builder::region);
+        s3.endpoint().ifPresent(builder::endpoint);
+        if (s3.accessKeyId().isPresent() && s3.secretAccessKey().isPresent()) {
+            builder.credentials(s3.accessKeyId().get().reveal(), s3.secretAccessKey().get().reveal());
+        }
+        return builder.build();
     }
 
-    private static Ledger openLedger(GatewayConfig config) {
-        if (!"embedded".equals(config.ledger().type())) {
-            throw new IllegalArgumentException("ledger type '" + config.ledger().type() + "' is not available");
-        }
-        return H2Ledger.open(config.ledger().path());
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "localhost";
-        }
+    private static com.zaxxer.hikari.HikariDataSource pool(LedgerSettings.PostgresSettings postgres) {
+        com.zaxxer.hikari.HikariConfig hikari = new com.zaxxer.hikari.HikariConfig();
+        hikari.setJdbcUrl(postgres.jdbcUrl());
+        hikari.setUsername(postgres.user());
+        postgres.password().ifPresent(p -> hikari.setPassword(p.reveal()));
+        hikari.setMaximumPoolSize(16);
+        hikari.setPoolName("meshgate-ledger");
+        return new com.zaxxer.hikari.HikariDataSource(hikari);
     }
 
     private static ThreadFactory threads(String name) {

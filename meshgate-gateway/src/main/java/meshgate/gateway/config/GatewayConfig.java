@@ -35,7 +35,9 @@ public record GatewayConfig(
         SentAction sentAction,
         List<OutboundMapping> outboundMappings,
         EventSettings events,
-        boolean meshJobs) {
+        boolean meshJobs,
+        String nodeId,
+        Duration outboundLease) {
 
     public GatewayConfig {
         Objects.requireNonNull(baseUrl, "baseUrl");
@@ -52,6 +54,8 @@ public record GatewayConfig(
         Objects.requireNonNull(sentAction, "sentAction");
         outboundMappings = List.copyOf(outboundMappings);
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(outboundLease, "outboundLease");
     }
 
     public Optional<MailboxConfig> mailbox(String mailboxId) {

@@ -58,7 +58,7 @@ public final class GatewayConfigLoader {
             "allow_insecure_tls", "mailbox", "password", "chunk_size", "crumb_size", "compress_threshold", "never_compress", "get_message_max_concurrency",
             "send_concurrency", "use_sender_filename", "use_legacy_inbound_location", "use_s3_key_for_mex_filename",
             "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval", "outbound_settle_time",
-            "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs",
+            "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs", "node_id", "outbound_lease",
             "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url");
     /** Pairs of settings of which only one may be given; an environment variable for one displaces the other. */
     private static final Map<String, String> EITHER_OR = Map.of(
@@ -73,7 +73,7 @@ public final class GatewayConfigLoader {
             "get_message_max_concurrency", "send_concurrency", "use_sender_filename", "use_legacy_inbound_location",
             "use_s3_key_for_mex_filename", "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval",
             "outbound_settle_time", "handshake_interval", "tracking_interval", "sent_action", "outbound_mappings",
-            "events", "mesh_jobs");
+            "events", "mesh_jobs", "node_id", "outbound_lease");
     /** A profile's setting displaces the top-level settings it is an alternative to. */
     private static final Map<String, List<String>> DISPLACES = Map.of(
             "base_url", List.of("mesh_env"),
@@ -86,8 +86,9 @@ public final class GatewayConfigLoader {
             "disable_ssl_verification", List.of("verify_ssl"));
     private static final Set<String> MAILBOX = Set.of(
             "mailbox_id", "password", "inbound_folder", "certificate", "private_key", "private_key_passphrase");
-    private static final Set<String> STORE = Set.of("type", "root");
-    private static final Set<String> LEDGER = Set.of("type", "path");
+    private static final Set<String> STORE = Set.of("type", "root", "bucket", "region", "endpoint", "path_style",
+            "access_key_id", "secret_access_key", "part_size");
+    private static final Set<String> LEDGER = Set.of("type", "path", "jdbc_url", "user", "password");
     private static final Set<String> MAPPING = Set.of("prefix", "mex_from", "mex_to", "mex_workflowid");
     private static final Set<String> EVENTS = Set.of("log", "webhook_url", "command");
 
@@ -290,7 +291,17 @@ public final class GatewayConfigLoader {
                 sentAction(top),
                 outboundMappings(top, mailboxes),
                 events(top.child("events", EVENTS)),
-                top.bool("mesh_jobs", true));
+                top.bool("mesh_jobs", true),
+                top.text("node_id").filter(v -> !v.isBlank()).orElseGet(GatewayConfigLoader::hostName),
+                top.duration("outbound_lease", Duration.ofMinutes(2), false));
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     private static URI baseUrl(Section top) {
@@ -398,25 +409,47 @@ public final class GatewayConfigLoader {
     private static StoreSettings store(Section store) {
         String type = store.text("type").filter(s -> !s.isEmpty()).orElse(StoreSettings.LOCAL)
                 .toLowerCase(Locale.ROOT);
-        if (type.equals("s3")) {
-            throw store.fail("type", "s3 is not available yet; use local");
+        Path root = store.path("root").orElseGet(() -> store.resolve("meshgate-data"));
+        if (type.equals(StoreSettings.S3)) {
+            String bucket = store.text("bucket").filter(s -> !s.isBlank())
+                    .orElseThrow(() -> store.fail("bucket", "is required when type is s3"));
+            Optional<java.net.URI> endpoint = store.text("endpoint").filter(s -> !s.isBlank()).map(java.net.URI::create);
+            long partSize = store.size("part_size", 16L * 1024 * 1024);
+            if (partSize < 5L * 1024 * 1024 || partSize > 512L * 1024 * 1024) {
+                throw store.fail("part_size", "must be between 5 MiB and 512 MiB, got " + partSize);
+            }
+            Optional<Secret> keyId = store.secret("access_key_id");
+            Optional<Secret> secretKey = store.secret("secret_access_key");
+            if (keyId.isPresent() != secretKey.isPresent()) {
+                throw store.fail("access_key_id", "give access_key_id and secret_access_key together, or neither "
+                        + "(the AWS default credential chain is then used)");
+            }
+            return new StoreSettings(type, root, Optional.of(new StoreSettings.S3Settings(bucket,
+                    store.text("region").filter(s -> !s.isBlank()), endpoint, store.bool("path_style", false),
+                    keyId, secretKey, (int) partSize)));
         }
         if (!type.equals(StoreSettings.LOCAL)) {
-            throw store.fail("type", "must be local, got '" + type + "'");
+            throw store.fail("type", "must be local or s3, got '" + type + "'");
         }
-        return new StoreSettings(type, store.path("root").orElseGet(() -> store.resolve("meshgate-data")));
+        return new StoreSettings(type, root);
     }
 
     private static LedgerSettings ledger(Section ledger, StoreSettings store) {
         String type = ledger.text("type").filter(s -> !s.isEmpty()).orElse(LedgerSettings.EMBEDDED)
                 .toLowerCase(Locale.ROOT);
-        if (type.equals("postgresql")) {
-            throw ledger.fail("type", "postgresql is not available yet; use embedded");
+        Path path = ledger.path("path").orElseGet(() -> store.root().resolve("ledger").resolve("meshgate"));
+        if (type.equals(LedgerSettings.POSTGRESQL)) {
+            String url = ledger.text("jdbc_url").filter(s -> s.startsWith("jdbc:postgresql:"))
+                    .orElseThrow(() -> ledger.fail("jdbc_url", "is required when type is postgresql, e.g. "
+                            + "jdbc:postgresql://db:5432/meshgate"));
+            String user = ledger.text("user").filter(s -> !s.isBlank())
+                    .orElseThrow(() -> ledger.fail("user", "is required when type is postgresql"));
+            return new LedgerSettings(type, path, Optional.of(new LedgerSettings.PostgresSettings(url, user,
+                    ledger.secret("password"))));
         }
         if (!type.equals(LedgerSettings.EMBEDDED)) {
-            throw ledger.fail("type", "must be embedded, got '" + type + "'");
+            throw ledger.fail("type", "must be embedded or postgresql, got '" + type + "'");
         }
-        Path path = ledger.path("path").orElseGet(() -> store.root().resolve("ledger").resolve("meshgate"));
         return new LedgerSettings(type, path);
     }
 

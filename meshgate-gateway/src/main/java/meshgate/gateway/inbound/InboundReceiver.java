@@ -147,7 +147,7 @@ public final class InboundReceiver {
     private String keyFor(String mailbox, String messageId, MessageMetadata metadata) throws IOException {
         String key = layout.key(mailbox, messageId, metadata);
         if (store.stat(key).isPresent()
-                && !messageId.equals(store.metadata(key).get(MeshHeaders.MESSAGE_ID))) {
+                && !messageId.equals(store.decodedMetadata(key).get(MeshHeaders.MESSAGE_ID))) {
             return layout.disambiguated(key, messageId);
         }
         return key;
@@ -199,7 +199,7 @@ public final class InboundReceiver {
     }
 
     private InboundEvent event(InboundRecord record) throws IOException {
-        Map<String, String> meta = store.metadata(record.objectKey());
+        Map<String, String> meta = store.decodedMetadata(record.objectKey());
         Map<String, String> status = MeshHeaders.TYPE_REPORT.equals(record.messageType()) ? meta : Map.of();
         return new InboundEvent(InboundEvent.STORED, record.mailbox(), record.messageId(), record.sender(),
                 record.workflowId(), record.messageType(), record.objectKey(), record.size(),

@@ -25,6 +25,31 @@ public interface ObjectStore extends AutoCloseable {
     /** The object's metadata as stored (names as given); empty when it has none. */
     Map<String, String> metadata(String key) throws IOException;
 
+    /**
+     * True when this store keeps metadata values URL-encoded at rest (Python's {@code quote_plus}), as S3 must for
+     * values that are not ASCII; {@link #metadata} then returns them encoded.
+     */
+    default boolean encodesMetadata() {
+        return false;
+    }
+
+    /** The metadata with its values as they were given to {@link ObjectWriter#commit} or {@link #putText}. */
+    default Map<String, String> decodedMetadata(String key) throws IOException {
+        Map<String, String> metadata = metadata(key);
+        if (!encodesMetadata()) {
+            return metadata;
+        }
+        Map<String, String> decoded = new java.util.TreeMap<>();
+        metadata.forEach((name, value) -> {
+            try {
+                decoded.put(name, java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException notEncoded) {
+                decoded.put(name, value);
+            }
+        });
+        return decoded;
+    }
+
     /** The object's content, readable from any offset. */
     MessageContent content(String key) throws IOException;
 

@@ -151,6 +151,11 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean encodesMetadata() {
+        return true;
+    }
+
+    @Override
     public Map<String, String> metadata(String key) throws IOException {
         checkKey(key);
         HeadObjectResponse head = head(key);
