@@ -4,26 +4,18 @@ import static meshgate.gateway.GatewayFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import meshgate.client.MeshClient;
-import meshgate.client.MeshTls;
 import meshgate.client.OutboundMessage;
-import meshgate.gateway.config.GatewayConfigLoader;
 import meshgate.gateway.ledger.InboundState;
-import meshgate.gateway.ledger.TestPostgres;
 import meshgate.gateway.store.ObjectInfo;
 import meshgate.gateway.store.ObjectWriter;
 import meshgate.gateway.store.S3ObjectStore;
-import meshgate.gateway.store.S3TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,82 +31,24 @@ class ClusterTest {
 
     @TempDir
     static Path dir;
-    static GatewayFixture fixture;
-    static S3TestServer s3;
-    static TestPostgres postgres;
+    static ClusterFixture cluster;
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = GatewayFixture.start(dir);
-        s3 = S3TestServer.start();
-        postgres = TestPostgres.start();
+        cluster = new ClusterFixture(dir);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        fixture.close();
-        s3.close();
-        postgres.close();
-    }
-
-    /** The YAML of one node: both mailboxes, the shared bucket and database, short leases for the test. */
-    static String nodeYaml(String node, String bucket, String jdbcUrl) {
-        return String.join("\n",
-                "base_url: " + fixture.sandbox.baseUrl(),
-                "shared_key: TestKey",
-                "ca_bundle: " + fixture.certificates.caBundle(),
-                "node_id: " + node,
-                "mailboxes:",
-                mailbox("X26ABC1"),
-                mailbox("X26ABC2"),
-                "store:",
-                "  type: s3",
-                "  bucket: " + bucket,
-                "  endpoint: " + s3.endpoint(),
-                "  region: " + S3TestServer.REGION,
-                "  path_style: true",
-                "  access_key_id: " + S3TestServer.ACCESS_KEY,
-                "  secret_access_key: " + S3TestServer.SECRET_KEY,
-                "  root: " + dir.resolve(node),
-                "ledger:",
-                "  type: postgresql",
-                "  jdbc_url: " + jdbcUrl,
-                "  user: " + TestPostgres.USER,
-                "chunk_size: 5242881",
-                "send_concurrency: 4",
-                "poll_interval: 1s",
-                "outbound_rescan_interval: 500ms",
-                "outbound_settle_time: 0s",
-                "outbound_lease: 5s",
-                "tracking_interval: 1h",
-                "");
-    }
-
-    private static String mailbox(String id) {
-        return String.join("\n",
-                "  - mailbox_id: " + id,
-                "    password: password",
-                "    certificate: " + fixture.certificates.clientCertificate(id),
-                "    private_key: " + fixture.certificates.clientKey(id),
-                "    private_key_passphrase: {env: TEST_KEY_PASSPHRASE}");
-    }
-
-    static List<Gateway> startNodes(String bucket, String jdbcUrl, int count) throws IOException {
-        List<Gateway> nodes = new ArrayList<>();
-        for (int i = 1; i <= count; i++) {
-            Path config = Files.createDirectories(dir.resolve("node-" + i)).resolve("meshgate.yaml");
-            Files.writeString(config, nodeYaml("node-" + i, bucket, jdbcUrl));
-            nodes.add(Gateway.start(GatewayConfigLoader.load(config, GatewayFixture.environment())));
-        }
-        return nodes;
+        cluster.close();
     }
 
     @Test
     void threeNodesSendEachObjectOnceAndStoreAndAcknowledgeEachMessageOnce() throws Exception {
-        String bucket = s3.createBucket();
-        String jdbcUrl = postgres.newDatabase();
+        String bucket = cluster.s3.createBucket();
+        String jdbcUrl = cluster.postgres.newDatabase();
         Map<String, String> outboundContent = new HashMap<>();
-        try (S3ObjectStore store = s3.storeBuilder(bucket).build()) {
+        try (S3ObjectStore store = cluster.s3.storeBuilder(bucket).build()) {
             for (int i = 0; i < OBJECTS; i++) {
                 String localId = "cluster-out-" + i;
                 String content = "outbound " + i;
@@ -127,7 +61,7 @@ class ClusterTest {
             }
         }
         Map<String, String> inboundContent = new HashMap<>();
-        try (MeshClient sender = client("X26ABC3")) {
+        try (MeshClient sender = cluster.client("X26ABC3")) {
             for (int i = 0; i < INBOUND; i++) {
                 String localId = "cluster-in-" + i;
                 byte[] content = ("inbound " + i).getBytes(StandardCharsets.UTF_8);
@@ -137,18 +71,18 @@ class ClusterTest {
             }
         }
 
-        List<Gateway> nodes = startNodes(bucket, jdbcUrl, 3);
+        List<Gateway> nodes = cluster.startNodes(bucket, jdbcUrl, 1, 3);
         try {
             eventually(Duration.ofMinutes(4), "every inbound message acknowledged", () ->
                     nodes.get(0).ledger().inbound(InboundState.ACKNOWLEDGED).size() >= INBOUND);
             eventually(Duration.ofMinutes(4), "every outbound object sent", () -> {
-                try (MeshClient recipient = client("X26ABC3")) {
+                try (MeshClient recipient = cluster.client("X26ABC3")) {
                     return recipient.inboxCount() >= OBJECTS;
                 }
             });
 
             // Sent once: the recipient has exactly one message per object, with its content.
-            try (MeshClient recipient = client("X26ABC3")) {
+            try (MeshClient recipient = cluster.client("X26ABC3")) {
                 List<String> ids = recipient.inbox();
                 assertThat(ids).hasSize(OBJECTS);
                 Map<String, Integer> copies = new HashMap<>();
@@ -161,7 +95,7 @@ class ClusterTest {
                 assertThat(copies).hasSize(OBJECTS).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
             }
             // Stored once and acknowledged once: one object per message in the bucket, nothing left in the inbox.
-            try (S3ObjectStore store = s3.storeBuilder(bucket).build(); MeshClient recipient = client("X26ABC2")) {
+            try (S3ObjectStore store = cluster.s3.storeBuilder(bucket).build(); MeshClient recipient = cluster.client("X26ABC2")) {
                 List<ObjectInfo> stored = store.list("inbound/X26ABC2/");
                 assertThat(stored).hasSize(INBOUND);
                 Map<String, Integer> copies = new HashMap<>();
@@ -176,14 +110,5 @@ class ClusterTest {
         } finally {
             nodes.forEach(Gateway::close);
         }
-    }
-
-    static MeshClient client(String mailbox) {
-        return MeshClient.builder().baseUrl(URI.create(fixture.sandbox.baseUrl()))
-                .credentials(mailbox, "password", "TestKey")
-                .tls(MeshTls.fromPem(fixture.certificates.clientCertificate(mailbox),
-                        fixture.certificates.clientKey(mailbox), GatewayFixture.PASSPHRASE.toCharArray(),
-                        fixture.certificates.caBundle()))
-                .build();
     }
 }

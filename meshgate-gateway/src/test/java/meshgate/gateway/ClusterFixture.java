@@ -1,0 +1,104 @@
+package meshgate.gateway;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import meshgate.client.MeshClient;
+import meshgate.client.MeshTls;
+import meshgate.gateway.config.GatewayConfigLoader;
+import meshgate.gateway.ledger.TestPostgres;
+import meshgate.gateway.store.S3TestServer;
+
+/**
+ * Several gateway nodes' shared infrastructure: the sandbox over mutual TLS, an S3-API server (S3Proxy) and an
+ * embedded PostgreSQL; and the YAML of a node, as an operator would write it.
+ */
+final class ClusterFixture implements AutoCloseable {
+    final Path dir;
+    final GatewayFixture mesh;
+    final S3TestServer s3;
+    final TestPostgres postgres;
+
+    ClusterFixture(Path dir) throws Exception {
+        this.dir = dir;
+        this.mesh = GatewayFixture.start(dir);
+        this.s3 = S3TestServer.start();
+        this.postgres = TestPostgres.start();
+    }
+
+    /** The YAML of one node: both mailboxes, the shared bucket and database, short leases for tests. */
+    String nodeYaml(String node, String bucket, String jdbcUrl) {
+        return String.join("\n",
+                "base_url: " + mesh.sandbox.baseUrl(),
+                "shared_key: TestKey",
+                "ca_bundle: " + mesh.certificates.caBundle(),
+                "node_id: " + node,
+                "mailboxes:",
+                mailbox("X26ABC1"),
+                mailbox("X26ABC2"),
+                "store:",
+                "  type: s3",
+                "  bucket: " + bucket,
+                "  endpoint: " + s3.endpoint(),
+                "  region: " + S3TestServer.REGION,
+                "  path_style: true",
+                "  access_key_id: " + S3TestServer.ACCESS_KEY,
+                "  secret_access_key: " + S3TestServer.SECRET_KEY,
+                "  root: " + dir.resolve(node),
+                "ledger:",
+                "  type: postgresql",
+                "  jdbc_url: " + jdbcUrl,
+                "  user: " + TestPostgres.USER,
+                "chunk_size: 5242881",
+                "send_concurrency: 4",
+                "poll_interval: 1s",
+                "outbound_rescan_interval: 500ms",
+                "outbound_settle_time: 0s",
+                "outbound_lease: 5s",
+                "tracking_interval: 1h",
+                "");
+    }
+
+    private String mailbox(String id) {
+        return String.join("\n",
+                "  - mailbox_id: " + id,
+                "    password: password",
+                "    certificate: " + mesh.certificates.clientCertificate(id),
+                "    private_key: " + mesh.certificates.clientKey(id),
+                "    private_key_passphrase: {env: TEST_KEY_PASSPHRASE}");
+    }
+
+    Path writeConfig(String node, String bucket, String jdbcUrl, String extra) throws IOException {
+        Path config = Files.createDirectories(dir.resolve(node)).resolve("meshgate.yaml");
+        return Files.writeString(config, nodeYaml(node, bucket, jdbcUrl) + extra);
+    }
+
+    /** Nodes in this JVM, named node-{first}..; each its own gateway instance. */
+    List<Gateway> startNodes(String bucket, String jdbcUrl, int first, int count) throws IOException {
+        List<Gateway> nodes = new ArrayList<>();
+        for (int i = first; i < first + count; i++) {
+            Path config = writeConfig("node-" + i, bucket, jdbcUrl, "");
+            nodes.add(Gateway.start(GatewayConfigLoader.load(config, GatewayFixture.environment())));
+        }
+        return nodes;
+    }
+
+    MeshClient client(String mailbox) {
+        return MeshClient.builder().baseUrl(URI.create(mesh.sandbox.baseUrl()))
+                .credentials(mailbox, "password", "TestKey")
+                .tls(MeshTls.fromPem(mesh.certificates.clientCertificate(mailbox),
+                        mesh.certificates.clientKey(mailbox), GatewayFixture.PASSPHRASE.toCharArray(),
+                        mesh.certificates.caBundle()))
+                .build();
+    }
+
+    @Override
+    public void close() throws Exception {
+        mesh.close();
+        s3.close();
+        postgres.close();
+    }
+}
