@@ -23,9 +23,13 @@ final class ClusterFixture implements AutoCloseable {
     final TestPostgres postgres;
 
     ClusterFixture(Path dir) throws Exception {
+        this(dir, S3TestServer.start());
+    }
+
+    ClusterFixture(Path dir, S3TestServer s3) {
         this.dir = dir;
         this.mesh = GatewayFixture.start(dir);
-        this.s3 = S3TestServer.start();
+        this.s3 = s3;
         this.postgres = TestPostgres.start();
     }
 
@@ -71,9 +75,16 @@ final class ClusterFixture implements AutoCloseable {
                 "    private_key_passphrase: {env: TEST_KEY_PASSPHRASE}");
     }
 
+    /** Writes a node's YAML; top-level lines in {@code extra} replace the defaults of the same name. */
     Path writeConfig(String node, String bucket, String jdbcUrl, String extra) throws IOException {
+        java.util.Set<String> replaced = new java.util.HashSet<>();
+        extra.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)) && l.contains(":"))
+                .forEach(l -> replaced.add(l.substring(0, l.indexOf(':'))));
+        String yaml = nodeYaml(node, bucket, jdbcUrl).lines()
+                .filter(l -> !replaced.contains(l.contains(":") ? l.substring(0, l.indexOf(':')) : ""))
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
         Path config = Files.createDirectories(dir.resolve(node)).resolve("meshgate.yaml");
-        return Files.writeString(config, nodeYaml(node, bucket, jdbcUrl) + extra);
+        return Files.writeString(config, yaml + extra);
     }
 
     /** Nodes in this JVM, named node-{first}..; each its own gateway instance. */

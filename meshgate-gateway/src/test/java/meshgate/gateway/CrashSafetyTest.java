@@ -170,8 +170,12 @@ class CrashSafetyTest {
         }
 
         static GatewayProcess start(Path config) throws IOException {
+            return start(config, "256m");
+        }
+
+        static GatewayProcess start(Path config, String maxHeap) throws IOException {
             ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
                     "-cp", System.getProperty("java.class.path"), GatewayMain.class.getName(), config.toString())
                     .redirectErrorStream(true);
             builder.environment().putAll(GatewayFixture.environment());

@@ -37,10 +37,19 @@ public final class S3TestServer implements AutoCloseable {
     }
 
     public static S3TestServer start() throws Exception {
-        BlobStoreContext blobs = ContextBuilder.newBuilder("transient")
-                .credentials("identity", "credential")
-                .overrides(new Properties())
-                .build(BlobStoreContext.class);
+        return start(ContextBuilder.newBuilder("transient").credentials("identity", "credential")
+                .overrides(new Properties()).build(BlobStoreContext.class));
+    }
+
+    /** An S3 server keeping its objects in a folder, for objects too large to hold in memory. */
+    public static S3TestServer startOnDisk(java.nio.file.Path folder) throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty("jclouds.filesystem.basedir", folder.toString());
+        return start(ContextBuilder.newBuilder("filesystem").credentials("identity", "credential")
+                .overrides(properties).build(BlobStoreContext.class));
+    }
+
+    private static S3TestServer start(BlobStoreContext blobs) throws Exception {
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(blobs.getBlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))
