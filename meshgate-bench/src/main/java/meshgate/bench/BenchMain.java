@@ -34,6 +34,8 @@ public final class BenchMain {
               crash-loop [--count N] [--kills K]   N messages (default 2000) while the gateways are killed with
                                      SIGKILL K times (default 10) at random moments and restarted
               bad-input              a corpus of malformed outbound objects and malformed MESH answers
+              cluster [--count N]    N objects (default 2000) sent by 1 gateway node, then by 3 nodes sharing an
+                                     S3 bucket (S3Proxy) and a PostgreSQL ledger (embedded): messages/s and ratio
             """;
 
     public static void main(String[] args) throws Exception {
@@ -70,6 +72,7 @@ public final class BenchMain {
                     reports.add(GatewayBenchmarks.crashLoop(dir.resolve("crash"), quick ? 150 : 2000, quick ? 3 : 10));
                     reports.add(BadInputBenchmark.run(dir.resolve("bad")));
                     reports.add(BadInputBenchmark.malformedResponses(dir.resolve("bad"), quick ? 100 : 1000));
+                    reports.add(ClusterBenchmark.run(dir.resolve("cluster"), quick ? 200 : 2000));
                     System.out.printf("%nall parts took %.0f s%n", (System.nanoTime() - start) / 1e9);
                 }
                 case "small-messages" -> reports.add(GatewayBenchmarks.smallMessages(dir, intOption(rest, "--count", 10_000)));
@@ -78,6 +81,7 @@ public final class BenchMain {
                         Double.parseDouble(option(rest, "--rate", "0.1"))));
                 case "crash-loop" -> reports.add(GatewayBenchmarks.crashLoop(dir, intOption(rest, "--count", 2000),
                         intOption(rest, "--kills", 10)));
+                case "cluster" -> reports.add(ClusterBenchmark.run(dir, intOption(rest, "--count", 2000)));
                 case "bad-input" -> {
                     reports.add(BadInputBenchmark.run(dir));
                     reports.add(BadInputBenchmark.malformedResponses(dir, intOption(rest, "--count", 300)));
