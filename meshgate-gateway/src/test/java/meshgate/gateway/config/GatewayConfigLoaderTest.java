@@ -417,14 +417,6 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
-    void reservedStoreAndLedgerTypesSayTheyAreNotAvailableYet() {
-        assertThatThrownBy(() -> read(MINIMAL + "store: {type: s3}\n"))
-                .hasMessage("store.type: s3 is not available yet; use local");
-        assertThatThrownBy(() -> read(MINIMAL + "ledger: {type: postgresql}\n"))
-                .hasMessage("ledger.type: postgresql is not available yet; use embedded");
-    }
-
-    @Test
     void firstMatchingOutboundMappingWins() {
         GatewayConfig config = read(MINIMAL + """
                 outbound_mappings:
@@ -596,5 +588,51 @@ class GatewayConfigLoaderTest {
                         + "or 127.0.0.1, not msg.intspineservices.nhs.uk");
         assertThatThrownBy(() -> read(MINIMAL + "verify_ssl: true\ndisable_ssl_verification: true\n"))
                 .hasMessage("disable_ssl_verification: contradicts verify_ssl; set only one of them");
+    }
+
+    @Test
+    void readsAnS3StoreAndAPostgresqlLedgerForSeveralNodes() {
+        GatewayConfig config = read(MINIMAL + """
+                node_id: node-7
+                outbound_lease: 30s
+                store:
+                  type: s3
+                  bucket: mesh-bucket
+                  region: eu-west-2
+                  endpoint: http://127.0.0.1:9000
+                  path_style: true
+                  access_key_id: {env: S3_KEY}
+                  secret_access_key: {env: S3_SECRET}
+                  part_size: 8MiB
+                ledger:
+                  type: postgresql
+                  jdbc_url: jdbc:postgresql://db:5432/meshgate
+                  user: meshgate
+                  password: {env: DB_PASSWORD}
+                """, Map.of("S3_KEY", "key", "S3_SECRET", "s3-secret", "DB_PASSWORD", "db-secret"));
+
+        StoreSettings.S3Settings s3 = config.store().s3().orElseThrow();
+        assertThat(s3.bucket()).isEqualTo("mesh-bucket");
+        assertThat(s3.region()).contains("eu-west-2");
+        assertThat(s3.endpoint()).contains(java.net.URI.create("http://127.0.0.1:9000"));
+        assertThat(s3.pathStyle()).isTrue();
+        assertThat(s3.partSize()).isEqualTo(8 * 1024 * 1024);
+        assertThat(s3.secretAccessKey().orElseThrow().reveal()).isEqualTo("s3-secret");
+        LedgerSettings.PostgresSettings postgres = config.ledger().postgres().orElseThrow();
+        assertThat(postgres.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/meshgate");
+        assertThat(postgres.password().orElseThrow().reveal()).isEqualTo("db-secret");
+        assertThat(config.nodeId()).isEqualTo("node-7");
+        assertThat(config.outboundLease()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(config.toString()).doesNotContain("s3-secret").doesNotContain("db-secret");
+    }
+
+    @Test
+    void namesWhatAnS3StoreOrPostgresqlLedgerLacks() {
+        assertThatThrownBy(() -> read(MINIMAL + "store:\n  type: s3\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("bucket");
+        assertThatThrownBy(() -> read(MINIMAL + "store:\n  type: s3\n  bucket: b\n  access_key_id: k\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("secret_access_key");
+        assertThatThrownBy(() -> read(MINIMAL + "ledger:\n  type: postgresql\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("jdbc_url");
     }
 }
