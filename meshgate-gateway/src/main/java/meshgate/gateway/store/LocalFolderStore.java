@@ -349,7 +349,8 @@ public final class LocalFolderStore implements ObjectStore {
         return file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".part");
     }
 
-    private static String printable(String key) {
+    /** A key as it can be shown in a message: control characters as {@code \\uXXXX}. */
+    static String printable(String key) {
         if (key == null) {
             return "null";
         }

@@ -129,7 +129,7 @@ public final class S3ObjectStore implements ObjectStore {
                 if (isUsableKey(key)) {
                     found.add(new ObjectInfo(key, object.size(), millis(object.lastModified())));
                 } else {
-                    log.warn("event=store.unusable_name bucket={} key={}", bucket, printable(key));
+                    log.warn("event=store.unusable_name bucket={} key={}", bucket, LocalFolderStore.printable(key));
                 }
             }
             return null;
@@ -325,7 +325,7 @@ public final class S3ObjectStore implements ObjectStore {
 
     private static void checkKey(String key) {
         if (!isUsableKey(key)) {
-            throw new IllegalArgumentException("not a usable object key: \"" + printable(key) + "\"");
+            throw new IllegalArgumentException("not a usable object key: \"" + LocalFolderStore.printable(key) + "\"");
         }
     }
 
@@ -342,7 +342,7 @@ public final class S3ObjectStore implements ObjectStore {
         boolean usable = (slash < 0 || LocalFolderStore.isValidKey(prefix.substring(0, slash)))
                 && prefix.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == '\\');
         if (!usable) {
-            throw new IllegalArgumentException("not a usable prefix: \"" + printable(prefix) + "\"");
+            throw new IllegalArgumentException("not a usable prefix: \"" + LocalFolderStore.printable(prefix) + "\"");
         }
     }
 
@@ -398,22 +398,6 @@ public final class S3ObjectStore implements ObjectStore {
         return value;
     }
 
-    private static String printable(String key) {
-        if (key == null) {
-            return "null";
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
-
     /** Metadata as S3 takes it: the two content headers apart, user metadata lower-cased and encoded. */
     private record Headers(String contentType, String contentEncoding, Map<String, String> user) {
         static Headers of(Map<String, String> metadata) {
@@ -424,7 +408,7 @@ public final class S3ObjectStore implements ObjectStore {
                 String name = entry.getKey() == null ? "" : entry.getKey().trim().toLowerCase(Locale.ROOT);
                 String value = Objects.requireNonNull(entry.getValue(), () -> "metadata value of " + name);
                 if (!isToken(name)) {
-                    throw new IllegalArgumentException("not a usable metadata name: \"" + printable(name) + "\"");
+                    throw new IllegalArgumentException("not a usable metadata name: \"" + LocalFolderStore.printable(name) + "\"");
                 }
                 boolean repeated;
                 if (name.equals(CONTENT_TYPE)) {
