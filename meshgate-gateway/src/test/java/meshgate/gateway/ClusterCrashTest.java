@@ -18,6 +18,7 @@ import meshgate.gateway.CrashSafetyTest.GatewayProcess;
 import meshgate.gateway.store.ObjectInfo;
 import meshgate.gateway.store.ObjectWriter;
 import meshgate.gateway.store.S3ObjectStore;
+import meshgate.gateway.store.S3TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,8 @@ class ClusterCrashTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = new ClusterFixture(dir);
+        cluster = new ClusterFixture(dir, S3TestServer.startOnDisk(java.nio.file.Files.createDirectories(
+                dir.resolve("s3-data"))));
         // Slow requests down so that a kill lands between chunks.
         cluster.mesh.sandbox.faults().latency(Duration.ofMillis(200));
     }
