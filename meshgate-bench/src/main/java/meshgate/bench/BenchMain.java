@@ -39,11 +39,11 @@ public final class BenchMain {
             """;
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || args[0].equals("--help")) {
+        if (args.length > 0 && args[0].equals("--help")) {
             System.out.println(USAGE);
             return;
         }
-        if (args[0].startsWith("--")) {
+        if (args.length == 0 || args[0].startsWith("--")) {
             String[] all = new String[args.length + 1];
             all[0] = "all";
             System.arraycopy(args, 0, all, 1, args.length);
