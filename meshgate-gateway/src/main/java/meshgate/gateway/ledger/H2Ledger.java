@@ -189,7 +189,7 @@ public final class H2Ledger implements Ledger {
 
     @Override
     public Optional<OutboundRecord> findOutbound(long id) {
-        return locked("find outbound " + id, () -> selectOutbound(id));
+        return locked("find outbound " + id, () -> LedgerRows.selectOutbound(connection, id));
     }
 
     @Override
@@ -201,26 +201,14 @@ public final class H2Ledger implements Ledger {
                     throw new IllegalArgumentException("no outbound record with id " + record.id());
                 }
             }
-            return selectOutbound(record.id()).orElseThrow();
+            return LedgerRows.selectOutbound(connection, record.id()).orElseThrow();
         });
     }
 
     /** The records in any of {@code states}, oldest first; none when no state is given. */
     @Override
     public List<OutboundRecord> outbound(OutboundState... states) {
-        if (states.length == 0) {
-            return List.of();
-        }
-        return locked("list outbound", () -> {
-            String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message WHERE state IN ("
-                    + placeholders(states.length) + ") ORDER BY id";
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                for (int i = 0; i < states.length; i++) {
-                    select.setString(i + 1, states[i].name());
-                }
-                return all(select, LedgerRows::outboundRecord);
-            }
-        });
+        return locked("list outbound", () -> LedgerRows.selectOutbound(connection, states));
     }
 
     @Override
@@ -319,7 +307,7 @@ public final class H2Ledger implements Ledger {
             List<OutboundRecord> claimed = new ArrayList<>();
             for (long id : candidates) {
                 if (claim(id, owner, lease)) {
-                    selectOutbound(id).ifPresent(claimed::add);
+                    LedgerRows.selectOutbound(connection, id).ifPresent(claimed::add);
                 }
             }
             return claimed;
@@ -328,15 +316,7 @@ public final class H2Ledger implements Ledger {
 
     @Override
     public void releaseOutbound(long id, String owner) {
-        locked("release outbound " + id, () -> {
-            String sql = "UPDATE outbound_message SET lease_owner = NULL, lease_until = NULL"
-                    + " WHERE id = ? AND lease_owner = ?";
-            try (PreparedStatement update = connection.prepareStatement(sql)) {
-                update.setLong(1, id);
-                update.setString(2, owner);
-                return update.executeUpdate();
-            }
-        });
+        locked("release outbound " + id, () -> LedgerRows.releaseOutbound(connection, id, owner));
     }
 
     @Override
@@ -400,14 +380,6 @@ public final class H2Ledger implements Ledger {
             update.setString(4, owner);
             setInstant(update, 5, now);
             return update.executeUpdate() == 1;
-        }
-    }
-
-    private Optional<OutboundRecord> selectOutbound(long id) throws SQLException {
-        String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message WHERE id = ?";
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setLong(1, id);
-            return first(select, LedgerRows::outboundRecord);
         }
     }
 

@@ -1,5 +1,6 @@
 package meshgate.gateway.ledger;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -83,6 +84,41 @@ final class LedgerRows {
         setInstant(update, 11, now);
         update.setString(12, record.mailbox());
         update.setString(13, record.messageId());
+    }
+
+    /** The outbound record with this id. */
+    static Optional<OutboundRecord> selectOutbound(Connection connection, long id) throws SQLException {
+        String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message WHERE id = ?";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setLong(1, id);
+            return first(select, LedgerRows::outboundRecord);
+        }
+    }
+
+    /** The outbound records in these states, oldest first. */
+    static List<OutboundRecord> selectOutbound(Connection connection, OutboundState... states) throws SQLException {
+        if (states.length == 0) {
+            return List.of();
+        }
+        String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message WHERE state IN ("
+                + placeholders(states.length) + ") ORDER BY id";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < states.length; i++) {
+                select.setString(i + 1, states[i].name());
+            }
+            return all(select, LedgerRows::outboundRecord);
+        }
+    }
+
+    /** Gives up {@code owner}'s claim on an outbound record; returns how many rows changed. */
+    static int releaseOutbound(Connection connection, long id, String owner) throws SQLException {
+        String sql = "UPDATE outbound_message SET lease_owner = NULL, lease_until = NULL"
+                + " WHERE id = ? AND lease_owner = ?";
+        try (PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setLong(1, id);
+            update.setString(2, owner);
+            return update.executeUpdate();
+        }
     }
 
     static OutboundRecord outboundRecord(ResultSet row) throws SQLException {

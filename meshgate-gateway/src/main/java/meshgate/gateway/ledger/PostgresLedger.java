@@ -120,13 +120,7 @@ public final class PostgresLedger implements Ledger {
 
     @Override
     public Optional<OutboundRecord> findOutbound(long id) {
-        return connected("find outbound " + id, connection -> {
-            String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message WHERE id = ?";
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setLong(1, id);
-                return first(select, LedgerRows::outboundRecord);
-            }
-        });
+        return connected("find outbound " + id, connection -> LedgerRows.selectOutbound(connection, id));
     }
 
     @Override
@@ -144,19 +138,7 @@ public final class PostgresLedger implements Ledger {
     /** The records in any of {@code states}, oldest first; none when no state is given. */
     @Override
     public List<OutboundRecord> outbound(OutboundState... states) {
-        if (states.length == 0) {
-            return List.of();
-        }
-        return connected("list outbound", connection -> {
-            String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message WHERE state IN ("
-                    + placeholders(states.length) + ") ORDER BY id";
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                for (int i = 0; i < states.length; i++) {
-                    select.setString(i + 1, states[i].name());
-                }
-                return all(select, LedgerRows::outboundRecord);
-            }
-        });
+        return connected("list outbound", connection -> LedgerRows.selectOutbound(connection, states));
     }
 
     @Override
@@ -296,15 +278,7 @@ public final class PostgresLedger implements Ledger {
 
     @Override
     public void releaseOutbound(long id, String owner) {
-        connected("release outbound " + id, connection -> {
-            String sql = "UPDATE outbound_message SET lease_owner = NULL, lease_until = NULL"
-                    + " WHERE id = ? AND lease_owner = ?";
-            try (PreparedStatement update = connection.prepareStatement(sql)) {
-                update.setLong(1, id);
-                update.setString(2, owner);
-                return update.executeUpdate();
-            }
-        });
+        connected("release outbound " + id, connection -> LedgerRows.releaseOutbound(connection, id, owner));
     }
 
     @Override
