@@ -88,6 +88,7 @@ public final class MessageInputStream extends InputStream {
                 return -1;
             }
             open(chunk + 1, client.fetchChunk(messageId, chunk + 1));
+            MeshClient.LOG.info("mesh_download_chunk message_id={} chunk={}/{}", messageId, chunk, totalChunks);
         }
     }
 

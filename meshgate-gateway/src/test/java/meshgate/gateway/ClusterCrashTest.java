@@ -89,7 +89,7 @@ class ClusterCrashTest {
 
         byte[] inbound = random(CHUNKS * 5_242_881L - 7);
         SendResult sent;
-        try (MeshClient sender = cluster.client("X26ABC3")) {
+        try (MeshClient sender = cluster.clientBuilder("X26ABC3").chunkSize(5_242_881).build()) {
             sent = sender.send(OutboundMessage.to("X26ABC2", "TEST_WORKFLOW_ACK").localId("cluster-crash-receive")
                     .build(), inbound);
         }
@@ -97,7 +97,9 @@ class ClusterCrashTest {
         cluster.mesh.sandbox.faults().latency(Duration.ofSeconds(1));
         GatewayProcess doomedAgain = GatewayProcess.start(config);
         try (S3ObjectStore store = cluster.s3.storeBuilder(bucket).build()) {
-            eventually(Duration.ofSeconds(60), "a download under way", () -> uploadInProgress(bucket));
+            // Killed once chunk 2 of 6 has arrived: four seconds at least before the last chunk and the commit.
+            doomedAgain.awaitLine(line -> line.contains("mesh_download_chunk") && line.contains(sent.messageId())
+                    && line.contains("chunk=2/" + CHUNKS));
             doomedAgain.kill();
             assertThat(store.list("inbound/X26ABC2/")).as("nothing visible under a final key").isEmpty();
         }
@@ -117,12 +119,6 @@ class ClusterCrashTest {
                 assertThat(in.readAllBytes()).isEqualTo(inbound);
             }
         }
-    }
-
-    /** True once a node has begun writing a received message (its multipart upload, under a hidden key). */
-    private static boolean uploadInProgress(String bucket) {
-        return cluster.s3.client().listObjectsV2(b -> b.bucket(bucket).prefix("inbound/")).contents().stream()
-                .anyMatch(o -> o.key().contains("/."));
     }
 
     private static byte[] random(long size) {

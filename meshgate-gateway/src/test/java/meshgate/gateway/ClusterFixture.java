@@ -98,12 +98,15 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     MeshClient client(String mailbox) {
+        return clientBuilder(mailbox).build();
+    }
+
+    MeshClient.Builder clientBuilder(String mailbox) {
         return MeshClient.builder().baseUrl(URI.create(mesh.sandbox.baseUrl()))
                 .credentials(mailbox, "password", "TestKey")
                 .tls(MeshTls.fromPem(mesh.certificates.clientCertificate(mailbox),
                         mesh.certificates.clientKey(mailbox), GatewayFixture.PASSPHRASE.toCharArray(),
-                        mesh.certificates.caBundle()))
-                .build();
+                        mesh.certificates.caBundle()));
     }
 
     @Override

@@ -86,7 +86,7 @@ class CrashSafetyTest {
     void storesOnceAndAcknowledgesOnceAfterBeingKilledMidDownload() throws Exception {
         byte[] content = random(CHUNKS * 5_242_881L - 7);
         SendResult sent;
-        try (MeshClient sender = client("X26ABC1")) {
+        try (MeshClient sender = client("X26ABC1", 5_242_881)) {
             sent = sender.send(OutboundMessage.to("X26ABC3", "TEST_WORKFLOW2").localId("crash-receive-1").build(),
                     content);
         }
@@ -94,9 +94,11 @@ class CrashSafetyTest {
         Path inbound = fixture.root("X26ABC3").resolve("inbound/X26ABC3");
 
         GatewayProcess first = GatewayProcess.start(config);
-        eventually(Duration.ofSeconds(60), "a download in progress", () -> files(inbound).stream()
-                .anyMatch(p -> p.getFileName().toString().startsWith(".")));
+        // Killed once chunk 2 of 6 has arrived, well before the last chunk and the commit.
+        first.awaitLine(line -> line.contains("mesh_download_chunk") && line.contains(sent.messageId())
+                && line.contains("chunk=2/" + CHUNKS));
         first.kill();
+        assertThat(files(inbound)).as("a download was in progress").isNotEmpty();
         assertThat(files(inbound)).as("no partial file visible under a final name")
                 .allMatch(p -> p.getFileName().toString().startsWith("."));
         try (MeshClient sender = client("X26ABC1")) {
@@ -119,7 +121,11 @@ class CrashSafetyTest {
     }
 
     private static MeshClient client(String mailbox) {
-        return MeshClient.builder().baseUrl(URI.create(fixture.sandbox.baseUrl()))
+        return client(mailbox, MeshClient.DEFAULT_CHUNK_SIZE);
+    }
+
+    private static MeshClient client(String mailbox, int chunkSize) {
+        return MeshClient.builder().chunkSize(chunkSize).baseUrl(URI.create(fixture.sandbox.baseUrl()))
                 .credentials(mailbox, "password", "TestKey")
                 .tls(MeshTls.fromPem(fixture.certificates.clientCertificate(mailbox),
                         fixture.certificates.clientKey(mailbox), GatewayFixture.PASSPHRASE.toCharArray(),
@@ -176,6 +182,8 @@ class CrashSafetyTest {
         static GatewayProcess start(Path config, String maxHeap) throws IOException {
             ProcessBuilder builder = new ProcessBuilder(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap,
+                    // The client's progress lines (chunk by chunk) are what a test times a kill by.
+                    "-Dorg.slf4j.simpleLogger.log.meshgate.client=info",
                     "-cp", System.getProperty("java.class.path"), GatewayMain.class.getName(), config.toString())
                     .redirectErrorStream(true);
             builder.environment().putAll(GatewayFixture.environment());
