@@ -81,8 +81,13 @@ class DpsExportTest {
         fixture.exportJob(source, ledger, DpsFixture.DPS).run();
         ledger.clear();
         assertThat(ledger.list()).isEmpty();
+        double sentBefore = fixture.counted("meshgate.dps.exports", "programme", "HPV", "outcome", "sent");
+        double acknowledgedBefore = fixture.counted("meshgate.outbound.deliveries", "mailbox", DpsFixture.SERVICE,
+                "status", "acknowledged");
 
         ExportRun run = fixture.exportJob(source, ledger, DpsFixture.DPS).run();
+        assertThat(fixture.counted("meshgate.dps.exports", "programme", "HPV", "outcome", "sent"))
+                .isEqualTo(sentBefore + 1);
 
         DpsExport accepted = run.sent().get(0).export().orElseThrow();
         assertThat(accepted.status()).isEqualTo(ExportStatus.ACCEPTED);
@@ -94,7 +99,7 @@ class DpsExportTest {
         assertThat(run.sent().get(0).describe()).isEqualTo("DPS export (" + accepted.id()
                 + ") for programme (HPV) sent: 202 - {\"message_id\":\"" + accepted.meshMessageId().get() + "\"}");
 
-        TrackJob tracking = new TrackJob(ledger, fixture.service());
+        TrackJob tracking = new TrackJob(ledger, fixture.service(), fixture.metrics);
         assertThat(tracking.run()).isEmpty();
 
         String messageId = accepted.meshMessageId().get();
@@ -107,6 +112,8 @@ class DpsExportTest {
             assertThat(change.to()).isEqualTo(ExportStatus.ACKNOWLEDGED);
         });
         assertThat(ledger.find(accepted.id()).orElseThrow().status()).isEqualTo(ExportStatus.ACKNOWLEDGED);
+        assertThat(fixture.counted("meshgate.outbound.deliveries", "mailbox", DpsFixture.SERVICE, "status",
+                "acknowledged")).isEqualTo(acknowledgedBefore + 1);
         assertThat(tracking.run()).isEmpty();
     }
 
@@ -163,13 +170,16 @@ class DpsExportTest {
     void meshFailingEveryRequestLeavesTheRecordsUnsentAndTheNextRunSendsThem() {
         ListSource source = goldenRecords();
         fixture.sandbox.faults().update(FaultSettings.failing(1.0, FaultKind.HTTP_503));
+        double failedBefore = fixture.counted("meshgate.dps.exports", "programme", "HPV", "outcome", "failed");
         try (MeshClient impatient = fixture.client(DpsFixture.SERVICE, RetryPolicy.none())) {
             ExportRun failed = new ExportJob(source, ledger, impatient,
-                    fixture.exportSettings(DpsFixture.DPS, "HPV"), DpsFixture.CLOCK).run();
+                    fixture.exportSettings(DpsFixture.DPS, "HPV"), DpsFixture.CLOCK, fixture.metrics).run();
             assertThat(failed.failed()).singleElement()
                     .satisfies(hpv -> assertThat(hpv.reason().orElseThrow()).contains("MESH 503"));
         }
         fixture.sandbox.faults().update(FaultSettings.none());
+        assertThat(fixture.counted("meshgate.dps.exports", "programme", "HPV", "outcome", "failed"))
+                .isEqualTo(failedBefore + 1);
 
         ExportRun retried = fixture.exportJob(source, ledger, DpsFixture.DPS).run();
 
@@ -218,7 +228,7 @@ class DpsExportTest {
         Thread.sleep(300);
         fixture.sandbox.expireNow();
 
-        List<StatusChange> changes = new TrackJob(ledger, fixture.service()).run();
+        List<StatusChange> changes = new TrackJob(ledger, fixture.service(), fixture.metrics).run();
 
         assertThat(changes).singleElement().satisfies(change -> {
             assertThat(change.to()).isEqualTo(ExportStatus.UNDELIVERABLE);

@@ -21,6 +21,7 @@ import meshgate.dps.export.ExportJob;
 import meshgate.dps.export.ExportLedger;
 import meshgate.dps.export.ExportSettings;
 import meshgate.dps.record.VaccinationRecordSource;
+import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.sandbox.MeshSandbox;
 import meshgate.sandbox.tls.LocalCertificates;
 
@@ -42,6 +43,8 @@ final class DpsFixture implements AutoCloseable {
     final MeshSandbox sandbox;
     private final MeshClient service;
     private final MeshClient dps;
+    /** The meters the jobs of this fixture count in. */
+    final MeshGateMetrics metrics = new MeshGateMetrics();
 
     DpsFixture(Path dir, Path certificateDir, Consumer<MeshSandbox.Builder> customise) {
         this.dir = dir;
@@ -92,7 +95,13 @@ final class DpsFixture implements AutoCloseable {
     }
 
     ExportJob exportJob(VaccinationRecordSource source, ExportLedger ledger, String dpsMailbox) {
-        return new ExportJob(source, ledger, service, exportSettings(dpsMailbox, "HPV", "flu"), CLOCK);
+        return new ExportJob(source, ledger, service, exportSettings(dpsMailbox, "HPV", "flu"), CLOCK, metrics);
+    }
+
+    /** How many times {@code name} was counted with these tags. */
+    double counted(String name, String... tags) {
+        io.micrometer.core.instrument.Counter counter = metrics.registry().find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     /** Downloads a message from the DPS mailbox as MESH holds it. */
@@ -104,6 +113,11 @@ final class DpsFixture implements AutoCloseable {
 
     /** Writes the gateway's configuration (the MESH connection) and a DPS settings file; returns the latter. */
     Path writeSettings(String dpsYaml) throws IOException {
+        return writeSettings(dpsYaml, "");
+    }
+
+    /** As {@link #writeSettings(String)}, with {@code meshExtra} added to the gateway's configuration. */
+    Path writeSettings(String dpsYaml, String meshExtra) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("meshgate.yaml"), String.join("\n",
                 "base_url: " + sandbox.baseUrl(),
@@ -118,6 +132,7 @@ final class DpsFixture implements AutoCloseable {
                 "store:",
                 "  type: local",
                 "  root: " + dir.resolve("store"),
+                meshExtra,
                 ""));
         return Files.writeString(dir.resolve("dps.yaml"), dpsYaml);
     }
@@ -154,6 +169,7 @@ final class DpsFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        metrics.close();
         service.close();
         dps.close();
         sandbox.close();

@@ -5,11 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.Map;
 import meshgate.dps.config.DpsSettings;
+import meshgate.dps.config.DpsSettingsLoader;
 import meshgate.dps.jobs.DpsJobs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +65,30 @@ class DpsJobsTest {
                 assertThat(dps.jobs().export().orElseThrow().sent()).hasSize(2);
             }
             assertThat(fixture.dps().inbox()).hasSize(2);
+        }
+    }
+
+    @Test
+    void failedMailboxValidationsAreCountedAndServedToPrometheus() throws Exception {
+        try (DpsFixture fixture = new DpsFixture(dir, dir.resolve("tls"), b -> { })) {
+            Path file = fixture.writeSettings(DpsFixture.dpsYaml(
+                    "source: {type: json, path: " + DpsFixture.resource("records.json") + "}", true),
+                    "metrics: {port: 0}");
+            Map<String, String> environment = new HashMap<>(DpsFixture.environment());
+            environment.put("MESHGATE_MAILBOX_" + DpsFixture.SERVICE + "_PASSWORD", "not-the-password");
+            try (DpsService dps = DpsService.open(DpsSettingsLoader.load(file, environment))) {
+                InetSocketAddress address = dps.serveMetrics().orElseThrow();
+                assertThat(dps.jobs().validateMailbox()).contains(false);
+                assertThat(dps.jobs().validateMailbox()).contains(false);
+
+                HttpResponse<String> scraped = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + address.getPort() + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(scraped.statusCode()).isEqualTo(200);
+                assertThat(scraped.body()).contains("meshgate_mailbox_validations_total{mailbox=\""
+                        + DpsFixture.SERVICE + "\",outcome=\"failure\"} 2.0")
+                        .doesNotContain("outcome=\"success\"");
+            }
         }
     }
 

@@ -27,6 +27,8 @@ import meshgate.gateway.inbound.InboxPoller;
 import meshgate.gateway.ledger.H2Ledger;
 import meshgate.gateway.ledger.Ledger;
 import meshgate.gateway.ledger.PostgresLedger;
+import meshgate.gateway.metrics.MeshGateMetrics;
+import meshgate.gateway.metrics.MetricsServer;
 import meshgate.gateway.ops.DeliveryTracker;
 import meshgate.gateway.ops.MailboxValidator;
 import meshgate.gateway.outbound.OutboundProcessor;
@@ -60,6 +62,8 @@ public final class Gateway implements AutoCloseable {
     private final List<InboxPoller> pollers = new ArrayList<>();
     private final DeliveryTracker tracker;
     private final MailboxValidator validator;
+    private final MeshGateMetrics metrics = new MeshGateMetrics();
+    private MetricsServer metricsServer;
     /**
      * This gateway node, as named in the ledger's claims: the same after a restart, so that a node restarted after
      * a crash takes its own work back at once, while other nodes wait for its claims to run out.
@@ -86,18 +90,20 @@ public final class Gateway implements AutoCloseable {
         this.scheduler = Executors.newScheduledThreadPool(2 + clients.size(), threads("gateway-schedule"));
         this.senders = Executors.newFixedThreadPool(config.sendConcurrency(), threads("gateway-send"));
         this.downloads = Executors.newFixedThreadPool(config.getMessageMaxConcurrency(), threads("gateway-receive"));
+        clients.values().forEach(metrics::watch);
         OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, node,
-                config.outboundLease());
+                config.outboundLease(), metrics);
         this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundRescanInterval(),
                 config.outboundSettleTime(), clock);
         Map<String, String> legacyFolders = new LinkedHashMap<>();
         config.mailboxes().forEach(m -> m.inboundFolder().ifPresent(f -> legacyFolders.put(m.mailboxId(), f)));
         InboundReceiver receiver = new InboundReceiver(store, ledger,
                 new InboundLayout(config.useSenderFilename(), config.useLegacyInboundLocation(), legacyFolders),
-                EventSinks.from(config.events()), config.crumbSize());
-        clients.values().forEach(client -> pollers.add(new InboxPoller(client, receiver, ledger, downloads)));
-        this.tracker = new DeliveryTracker(ledger, clients);
-        this.validator = new MailboxValidator(clients.values());
+                EventSinks.from(config.events()), config.crumbSize(), metrics);
+        clients.values().forEach(client -> pollers.add(new InboxPoller(client, receiver, ledger, downloads,
+                metrics)));
+        this.tracker = new DeliveryTracker(ledger, clients, metrics);
+        this.validator = new MailboxValidator(clients.values(), metrics);
     }
 
     /** Opens the store, ledger and clients and starts every job. */
@@ -110,6 +116,8 @@ public final class Gateway implements AutoCloseable {
     public void start() {
         LOG.info("gateway_starting node={} base_url={} mailboxes={} store={} ledger={}", node, config.baseUrl(),
                 clients.keySet(), config.store().type(), config.ledger().type());
+        config.metrics().address().ifPresent(address -> metricsServer = MetricsServer.start(address, metrics,
+                this::health));
         try {
             watcher.start();
         } catch (IOException e) {
@@ -150,6 +158,29 @@ public final class Gateway implements AutoCloseable {
     private void schedule(Runnable job, Duration initialDelay, Duration interval) {
         scheduler.scheduleWithFixedDelay(logged(job), initialDelay.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** The body of {@code /health}: this node, its mailboxes and how many of their validations failed. */
+    private String health() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "UP");
+        body.put("node", node);
+        body.put("mailboxes", List.copyOf(clients.keySet()));
+        body.put("mailbox_validation_failures", validator.failures());
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Where {@code /metrics} and {@code /health} are served, when {@code metrics.port} is set. */
+    public Optional<java.net.InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(metricsServer).map(MetricsServer::address);
+    }
+
+    public MeshGateMetrics metrics() {
+        return metrics;
     }
 
     /** Polls every mailbox now, returning the number of messages received. */
@@ -218,6 +249,10 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("store_close_failed reason=\"{}\"", e.toString());
         }
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
+        metrics.close();
         LOG.info("gateway_stopped");
     }
 

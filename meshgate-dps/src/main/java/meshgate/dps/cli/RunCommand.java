@@ -25,6 +25,7 @@ final class RunCommand implements Callable<Integer> {
             dps.close();
             stopped.countDown();
         }, "dps-shutdown"));
+        dps.serveMetrics();
         dps.jobs().start();
         stopped.await();
         return DpsCommand.OK;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
+import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.client.OutboundMessage;
 import meshgate.client.SendResult;
 import meshgate.client.TrackingInfo;
@@ -45,8 +46,11 @@ public final class ExportJob {
     private final Clock clock;
     private final RecordValidator validator = new RecordValidator();
 
+    private final MeshGateMetrics metrics;
+
     public ExportJob(VaccinationRecordSource source, ExportLedger ledger, MeshClient mesh, ExportSettings settings,
-            Clock clock) {
+            Clock clock, MeshGateMetrics metrics) {
+        this.metrics = metrics;
         this.source = source;
         this.ledger = ledger;
         this.mesh = mesh;
@@ -149,6 +153,7 @@ public final class ExportJob {
             DpsExport accepted = ledger.accepted(export.id(), sent.messageId());
             LOG.info("dps_export_sent export_id={} programme={} filename={} records={} message_id={}", export.id(),
                     export.programme(), export.filename(), accepted.recordCount(), sent.messageId());
+            metrics.dpsExport(export.programme(), true);
             return new ProgrammeExport(export.programme(), ProgrammeExport.Outcome.SENT, Optional.of(accepted),
                     Optional.empty());
         } catch (MeshException e) {
@@ -158,6 +163,7 @@ public final class ExportJob {
 
     private ProgrammeExport failed(String programme, DpsExport export, String reason) {
         DpsExport recorded = export == null ? null : ledger.failed(export.id(), reason);
+        metrics.dpsExport(programme, false);
         LOG.error("dps_export_failed export_id={} programme={} reason=\"{}\"", export == null ? "" : export.id(),
                 programme, reason);
         return new ProgrammeExport(programme, ProgrammeExport.Outcome.FAILED, Optional.ofNullable(recorded),

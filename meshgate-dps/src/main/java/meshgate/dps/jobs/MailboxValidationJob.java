@@ -3,6 +3,7 @@ package meshgate.dps.jobs;
 import java.util.concurrent.atomic.AtomicLong;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
+import meshgate.gateway.metrics.MeshGateMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,18 +14,23 @@ public final class MailboxValidationJob {
     private final MeshClient mesh;
     private final AtomicLong failures = new AtomicLong();
 
-    public MailboxValidationJob(MeshClient mesh) {
+    private final MeshGateMetrics metrics;
+
+    public MailboxValidationJob(MeshClient mesh, MeshGateMetrics metrics) {
         this.mesh = mesh;
+        this.metrics = metrics;
     }
 
     /** True when MESH validated the mailbox; a failure is logged and counted. */
     public boolean run() {
         try {
             mesh.handshake();
+            metrics.mailboxValidated(mesh.mailbox(), true);
             LOG.info("dps_mailbox_validated mailbox={}", mesh.mailbox());
             return true;
         } catch (MeshException e) {
             long count = failures.incrementAndGet();
+            metrics.mailboxValidated(mesh.mailbox(), false);
             LOG.error("dps_mailbox_validation_failed mailbox={} status={} failures={} reason=\"{}\"", mesh.mailbox(),
                     e.httpStatus(), count, e.getMessage());
             return false;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
+import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.client.TrackingInfo;
 import meshgate.dps.export.DpsExport;
 import meshgate.dps.export.ExportLedger;
@@ -23,7 +24,10 @@ public final class TrackJob {
     private final ExportLedger ledger;
     private final MeshClient mesh;
 
-    public TrackJob(ExportLedger ledger, MeshClient mesh) {
+    private final MeshGateMetrics metrics;
+
+    public TrackJob(ExportLedger ledger, MeshClient mesh, MeshGateMetrics metrics) {
+        this.metrics = metrics;
         this.ledger = ledger;
         this.mesh = mesh;
     }
@@ -43,6 +47,7 @@ public final class TrackJob {
                     Optional<String> reason = status == ExportStatus.ACKNOWLEDGED ? Optional.empty() : reason(info);
                     DpsExport updated = ledger.status(export.id(), status, reason.orElse(null));
                     changes.add(new StatusChange(updated, export.status(), status, reason));
+                    metrics.delivered(mesh.mailbox(), status.text());
                     LOG.info("dps_export_tracked export_id={} programme={} message_id={} from={} to={}{}",
                             export.id(), export.programme(), messageId, export.status().text(), status.text(),
                             reason.map(r -> " reason=\"" + r + "\"").orElse(""));

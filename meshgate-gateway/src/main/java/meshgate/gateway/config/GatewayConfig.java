@@ -37,7 +37,8 @@ public record GatewayConfig(
         EventSettings events,
         boolean meshJobs,
         String nodeId,
-        Duration outboundLease) {
+        Duration outboundLease,
+        MetricsSettings metrics) {
 
     public GatewayConfig {
         Objects.requireNonNull(baseUrl, "baseUrl");
@@ -56,6 +57,7 @@ public record GatewayConfig(
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(outboundLease, "outboundLease");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
     public Optional<MailboxConfig> mailbox(String mailboxId) {

@@ -59,7 +59,8 @@ public final class GatewayConfigLoader {
             "send_concurrency", "use_sender_filename", "use_legacy_inbound_location", "use_s3_key_for_mex_filename",
             "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval", "outbound_settle_time",
             "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs", "node_id", "outbound_lease",
-            "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url");
+            "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url",
+            "metrics.port", "metrics.host");
     /** Pairs of settings of which only one may be given; an environment variable for one displaces the other. */
     private static final Map<String, String> EITHER_OR = Map.of(
             "base_url", "mesh_env", "mesh_env", "base_url", "mailbox", "mailboxes",
@@ -73,7 +74,7 @@ public final class GatewayConfigLoader {
             "get_message_max_concurrency", "send_concurrency", "use_sender_filename", "use_legacy_inbound_location",
             "use_s3_key_for_mex_filename", "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval",
             "outbound_settle_time", "handshake_interval", "tracking_interval", "sent_action", "outbound_mappings",
-            "events", "mesh_jobs", "node_id", "outbound_lease");
+            "events", "mesh_jobs", "node_id", "outbound_lease", "metrics");
     /** A profile's setting displaces the top-level settings it is an alternative to. */
     private static final Map<String, List<String>> DISPLACES = Map.of(
             "base_url", List.of("mesh_env"),
@@ -91,6 +92,7 @@ public final class GatewayConfigLoader {
     private static final Set<String> LEDGER = Set.of("type", "path", "jdbc_url", "user", "password");
     private static final Set<String> MAPPING = Set.of("prefix", "mex_from", "mex_to", "mex_workflowid");
     private static final Set<String> EVENTS = Set.of("log", "webhook_url", "command");
+    private static final Set<String> METRICS = Set.of("port", "host");
 
     private GatewayConfigLoader() {
     }
@@ -293,7 +295,8 @@ public final class GatewayConfigLoader {
                 events(top.child("events", EVENTS)),
                 top.bool("mesh_jobs", true),
                 top.text("node_id").filter(v -> !v.isBlank()).orElseGet(GatewayConfigLoader::hostName),
-                top.duration("outbound_lease", Duration.ofMinutes(2), false));
+                top.duration("outbound_lease", Duration.ofMinutes(2), false),
+                metrics(top.child("metrics", METRICS)));
     }
 
     private static String hostName() {
@@ -643,6 +646,23 @@ public final class GatewayConfigLoader {
             return parseUrl(events, "webhook_url", text);
         });
         return new EventSettings(events.bool("log", true), webhook, events.strings("command"));
+    }
+
+    /** The scrape endpoint listens only when a port is given, and on the loopback interface unless told otherwise. */
+    private static MetricsSettings metrics(Section metrics) {
+        if (!metrics.has("port")) {
+            if (metrics.has("host")) {
+                throw metrics.fail("host", "needs metrics.port as well");
+            }
+            return MetricsSettings.off();
+        }
+        int port = metrics.integer("port", 0, 0, 65535);
+        String host = metrics.text("host").filter(h -> !h.isBlank()).orElse("127.0.0.1");
+        java.net.InetSocketAddress address = new java.net.InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw metrics.fail("host", "cannot be resolved: '" + host + "'");
+        }
+        return new MetricsSettings(Optional.of(address));
     }
 
     private static void warnAboutPolling(Duration pollInterval, URI baseUrl) {

@@ -12,6 +12,7 @@ import meshgate.client.MessageInputStream;
 import meshgate.client.MessageMetadata;
 import meshgate.gateway.events.EventSink;
 import meshgate.gateway.events.InboundEvent;
+import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.gateway.ledger.InboundRecord;
 import meshgate.gateway.ledger.InboundState;
 import meshgate.gateway.ledger.Ledger;
@@ -35,13 +36,16 @@ public final class InboundReceiver {
     private final InboundLayout layout;
     private final EventSink events;
     private final int crumbSize;
+    private final MeshGateMetrics metrics;
 
-    public InboundReceiver(ObjectStore store, Ledger ledger, InboundLayout layout, EventSink events, int crumbSize) {
+    public InboundReceiver(ObjectStore store, Ledger ledger, InboundLayout layout, EventSink events, int crumbSize,
+            MeshGateMetrics metrics) {
         this.store = store;
         this.ledger = ledger;
         this.layout = layout;
         this.events = events;
         this.crumbSize = crumbSize;
+        this.metrics = metrics;
     }
 
     /** Takes a listed message as far as it can go: stored, announced, acknowledged. */
@@ -68,6 +72,7 @@ public final class InboundReceiver {
                     .withState(InboundState.ACKNOWLEDGED));
             LOG.info("inbound_acknowledged mailbox={} message_id={} key={}", record.mailbox(), record.messageId(),
                     record.objectKey());
+            metrics.inboundAcknowledged(record.mailbox());
         }
         return record;
     }
@@ -110,6 +115,7 @@ public final class InboundReceiver {
                     size = storeAsReceived(client, messageId, key, metadata, e);
                 }
             }
+            metrics.inboundStored(record.mailbox(), size);
             LOG.info("inbound_stored mailbox={} message_id={} key={} bytes={} type={}", record.mailbox(), messageId,
                     key, size, metadata.messageType());
             return ledger.updateInbound(record.stored(metadata.messageType(), metadata.from().orElse(null),

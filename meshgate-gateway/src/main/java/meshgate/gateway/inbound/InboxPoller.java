@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
+import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.gateway.ledger.InboundRecord;
 import meshgate.gateway.ledger.InboundState;
 import meshgate.gateway.ledger.Ledger;
@@ -26,10 +27,13 @@ public final class InboxPoller {
     private final InboundReceiver receiver;
     private final Ledger ledger;
     private final ExecutorService downloads;
+    private final MeshGateMetrics metrics;
     private final ReentrantLock polling = new ReentrantLock();
 
-    public InboxPoller(MeshClient client, InboundReceiver receiver, Ledger ledger, ExecutorService downloads) {
+    public InboxPoller(MeshClient client, InboundReceiver receiver, Ledger ledger, ExecutorService downloads,
+            MeshGateMetrics metrics) {
         this.client = client;
+        this.metrics = metrics;
         this.receiver = receiver;
         this.ledger = ledger;
         this.downloads = downloads;
@@ -58,6 +62,7 @@ public final class InboxPoller {
                         done++;
                     }
                 } catch (ExecutionException e) {
+                    metrics.inboundFailed(mailbox());
                     LOG.warn("inbound_failed mailbox={} message_id={} reason=\"{}\" note=\"tried again at the next "
                             + "poll\"", mailbox(), ids.get(i), e.getCause().toString());
                 }
@@ -87,6 +92,7 @@ public final class InboxPoller {
                     receiver.emit(record);
                 }
             } catch (MeshException e) {
+                metrics.inboundFailed(mailbox());
                 LOG.warn("inbound_ack_failed mailbox={} message_id={} reason=\"{}\"", mailbox(), record.messageId(),
                         e.getMessage());
             }

@@ -6,6 +6,7 @@ import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
 import meshgate.client.TrackingInfo;
 import meshgate.gateway.ledger.Ledger;
+import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.gateway.ledger.OutboundRecord;
 import meshgate.gateway.ledger.OutboundState;
 import org.slf4j.Logger;
@@ -20,8 +21,10 @@ public final class DeliveryTracker {
 
     private final Ledger ledger;
     private final Map<String, MeshClient> clients;
+    private final MeshGateMetrics metrics;
 
-    public DeliveryTracker(Ledger ledger, Map<String, MeshClient> clients) {
+    public DeliveryTracker(Ledger ledger, Map<String, MeshClient> clients, MeshGateMetrics metrics) {
+        this.metrics = metrics;
         this.ledger = ledger;
         this.clients = clients;
     }
@@ -44,6 +47,9 @@ public final class DeliveryTracker {
                     ledger.updateOutbound(record.tracked(state, status, state.isFinal() ? reason : null));
                     LOG.info("outbound_tracked message_id={} key={} status={} state={}{}", record.meshMessageId(),
                             record.objectKey(), status, state, reason == null ? "" : " reason=\"" + reason + "\"");
+                    if (state.isFinal()) {
+                        metrics.delivered(record.sender(), status);
+                    }
                     changed++;
                 }
             } catch (MeshException e) {

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.concurrent.atomic.AtomicLong;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
+import meshgate.gateway.metrics.MeshGateMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +15,11 @@ public final class MailboxValidator {
     private final Collection<MeshClient> clients;
     private final AtomicLong failures = new AtomicLong();
 
-    public MailboxValidator(Collection<MeshClient> clients) {
+    private final MeshGateMetrics metrics;
+
+    public MailboxValidator(Collection<MeshClient> clients, MeshGateMetrics metrics) {
         this.clients = clients;
+        this.metrics = metrics;
     }
 
     /** Returns true when every mailbox validated; each failure is logged and counted. */
@@ -24,9 +28,11 @@ public final class MailboxValidator {
         for (MeshClient client : clients) {
             try {
                 client.handshake();
+                metrics.mailboxValidated(client.mailbox(), true);
             } catch (MeshException e) {
                 all = false;
                 failures.incrementAndGet();
+                metrics.mailboxValidated(client.mailbox(), false);
                 LOG.error("mailbox_validation_failed mailbox={} status={} reason=\"{}\"", client.mailbox(),
                         e.httpStatus(), e.getMessage());
             }

@@ -15,6 +15,7 @@ import meshgate.client.SendProgress;
 import meshgate.client.SendResult;
 import meshgate.gateway.config.GatewayConfig;
 import meshgate.gateway.config.SentAction;
+import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.gateway.ledger.Ledger;
 import meshgate.gateway.ledger.OutboundRecord;
 import meshgate.gateway.ledger.OutboundState;
@@ -42,9 +43,10 @@ public final class OutboundProcessor {
     private final Clock clock;
     private final String node;
     private final java.time.Duration lease;
+    private final MeshGateMetrics metrics;
 
     public OutboundProcessor(ObjectStore store, Ledger ledger, Map<String, MeshClient> clients, GatewayConfig config,
-            Clock clock, String node, java.time.Duration lease) {
+            Clock clock, String node, java.time.Duration lease, MeshGateMetrics metrics) {
         this.store = store;
         this.ledger = ledger;
         this.clients = clients;
@@ -52,6 +54,7 @@ public final class OutboundProcessor {
         this.clock = clock;
         this.node = node;
         this.lease = lease;
+        this.metrics = metrics;
     }
 
     /**
@@ -114,6 +117,7 @@ public final class OutboundProcessor {
                 ? SendProgress.recorded(record.meshMessageId(), record.chunksAccepted(), record.startedAt(), chunkSize)
                 : SendProgress.start(record.startedAt(), chunkSize);
         long[] recordId = {record.id()};
+        long started = System.nanoTime();
         SendResult result;
         try {
             result = clients.get(parameters.from()).resume(message, content, progress, (id, chunk, total) -> {
@@ -134,6 +138,7 @@ public final class OutboundProcessor {
         } catch (MeshException e) {
             if (e.isRetryable()) {
                 LOG.warn("outbound_retry_later key={} reason=\"{}\"", object.key(), e.getMessage());
+                metrics.outboundRetried(parameters.from());
                 return ledger.findOutbound(record.id()).orElseThrow();
             }
             return fail(ledger.findOutbound(record.id()).orElseThrow(), "MESH refused it: " + e.getMessage());
@@ -143,6 +148,8 @@ public final class OutboundProcessor {
         LOG.info("outbound_accepted key={} from={} to={} workflow_id={} message_id={} chunks={} compressed={}",
                 object.key(), parameters.from(), parameters.to(), parameters.workflowId(), result.messageId(),
                 result.chunks(), compress);
+        metrics.outboundAccepted(parameters.from(), object.size(),
+                java.time.Duration.ofNanos(System.nanoTime() - started));
         return finishSent(accepted);
     }
 
@@ -191,6 +198,7 @@ public final class OutboundProcessor {
                 + "at: " + now + "\n"
                 + "To try again, fix the cause and move the file back under outbound/.\n", Map.of());
         LOG.warn("outbound_failed key={} failed_key={} reason=\"{}\"", record.objectKey(), failedKey, reason);
+        metrics.outboundFailed(record.sender() == null ? "unknown" : record.sender());
         return ledger.updateOutbound(record.failed(reason, false));
     }
 

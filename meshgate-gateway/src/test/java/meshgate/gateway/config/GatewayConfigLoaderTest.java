@@ -316,6 +316,23 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void theMetricsEndpointListensOnlyWhenAPortIsGivenAndOnLoopbackByDefault() {
+        assertThat(read(MINIMAL).metrics().address()).isEmpty();
+        assertThat(read(MINIMAL + "metrics: {port: 9464}\n").metrics().address())
+                .contains(new java.net.InetSocketAddress("127.0.0.1", 9464));
+        assertThat(read(MINIMAL + "metrics: {port: 0, host: 0.0.0.0}\n").metrics().address())
+                .contains(new java.net.InetSocketAddress("0.0.0.0", 0));
+        assertThat(read(MINIMAL, Map.of("MESHGATE_METRICS_PORT", "9100")).metrics().address())
+                .contains(new java.net.InetSocketAddress("127.0.0.1", 9100));
+        assertThatThrownBy(() -> read(MINIMAL + "metrics: {port: 70000}\n"))
+                .hasMessage("metrics.port: must be between 0 and 65535, got 70000");
+        assertThatThrownBy(() -> read(MINIMAL + "metrics: {host: 0.0.0.0}\n"))
+                .hasMessage("metrics.host: needs metrics.port as well");
+        assertThatThrownBy(() -> read(MINIMAL + "metrics: {prot: 9464}\n"))
+                .hasMessage("metrics.prot: unknown setting (did you mean port?)");
+    }
+
+    @Test
     void mailboxIdsAreUpperCasedAndMustBeUnique() {
         assertThat(read(MINIMAL.replace("X26ABC1", "x26abc1")).mailboxes().get(0).mailboxId()).isEqualTo("X26ABC1");
         assertThatThrownBy(() -> read("""

@@ -1,0 +1,118 @@
+package meshgate.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import meshgate.client.MeshClient;
+
+/**
+ * The meters of MeshGate (gateway and DPS jobs), named in one place ({@code docs/operations.md} lists them as Prometheus shows them, e.g.
+ * {@code meshgate_outbound_messages_total{mailbox="X26ABC1",outcome="accepted"}}), with the JVM's own meters.
+ */
+public final class MeshGateMetrics implements AutoCloseable {
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    public MeshGateMetrics() {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Every meter in the Prometheus text format named by {@code contentType} (an Accept header; may be null). */
+    public String scrape(String contentType) {
+        return registry.scrape(contentType == null ? "" : contentType);
+    }
+
+    /** A MESH handshake of {@code mailbox}: the daily validation MESH asks of its clients. */
+    public void mailboxValidated(String mailbox, boolean valid) {
+        registry.counter("meshgate.mailbox.validations", "mailbox", mailbox, "outcome", valid ? "success" : "failure")
+                .increment();
+    }
+
+    /** An outbound object accepted by MESH, with its content bytes and the time the send took. */
+    public void outboundAccepted(String mailbox, long bytes, Duration took) {
+        outbound(mailbox, "accepted").increment();
+        Counter.builder("meshgate.outbound.bytes").baseUnit("bytes").tag("mailbox", mailbox).register(registry)
+                .increment(bytes);
+        Timer.builder("meshgate.outbound.send.duration").tag("mailbox", mailbox)
+                .publishPercentileHistogram(false).register(registry).record(took);
+    }
+
+    /** An outbound object that cannot be sent as it is; it is kept under {@code failed/} with the reason. */
+    public void outboundFailed(String mailbox) {
+        outbound(mailbox, "failed").increment();
+    }
+
+    /** An outbound send cut short by something passing (MESH or the network); it is tried again. */
+    public void outboundRetried(String mailbox) {
+        outbound(mailbox, "retried").increment();
+    }
+
+    private Counter outbound(String mailbox, String outcome) {
+        return registry.counter("meshgate.outbound.messages", "mailbox", mailbox, "outcome", outcome);
+    }
+
+    /** A received message durably stored (before it is acknowledged). */
+    public void inboundStored(String mailbox, long bytes) {
+        inbound(mailbox, "stored").increment();
+        Counter.builder("meshgate.inbound.bytes").baseUnit("bytes").tag("mailbox", mailbox).register(registry)
+                .increment(bytes);
+    }
+
+    public void inboundAcknowledged(String mailbox) {
+        inbound(mailbox, "acknowledged").increment();
+    }
+
+    /** A download or acknowledgement that failed; it is tried again at the next poll. */
+    public void inboundFailed(String mailbox) {
+        inbound(mailbox, "failed").increment();
+    }
+
+    private Counter inbound(String mailbox, String outcome) {
+        return registry.counter("meshgate.inbound.messages", "mailbox", mailbox, "outcome", outcome);
+    }
+
+    /** A sent message that tracking found in a final state: acknowledged, undeliverable or expired. */
+    public void delivered(String mailbox, String status) {
+        registry.counter("meshgate.outbound.deliveries", "mailbox", mailbox, "status",
+                status.toLowerCase(Locale.ROOT)).increment();
+    }
+
+    /** A DPS export file of {@code programme} sent to MESH and accepted, or not. */
+    public void dpsExport(String programme, boolean sent) {
+        registry.counter("meshgate.dps.exports", "programme", programme, "outcome", sent ? "sent" : "failed")
+                .increment();
+    }
+
+    /** Calls of {@code client} to MESH tried again (connection errors, 429, 5xx), read when scraped. */
+    public void watch(MeshClient client) {
+        FunctionCounter.builder("meshgate.mesh.retries", client, MeshClient::retries)
+                .tag("mailbox", client.mailbox()).register(registry);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

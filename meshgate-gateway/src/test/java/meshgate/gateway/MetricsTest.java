@@ -1,0 +1,155 @@
+package meshgate.gateway;
+
+import static meshgate.gateway.GatewayFixture.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a gateway did, as Prometheus scrapes it from {@code /metrics}: messages sent, failed, stored, acknowledged and
+ * delivered, their bytes, mailbox validations that passed and failed, and the JVM's own meters; {@code /health} for
+ * a load balancer or an orchestrator.
+ */
+class MetricsTest {
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final String METRICS = "metrics:\n  port: 0";
+
+    @TempDir
+    static Path dir;
+    static GatewayFixture fixture;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        fixture = GatewayFixture.start(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void countsWhatWasSentFailedStoredAcknowledgedAndDelivered() throws Exception {
+        Gateway sender = fixture.gateway("X26ABC1", METRICS);
+        Gateway recipient = fixture.gateway("X26ABC2", METRICS);
+        byte[] content = new byte[12_345];
+        new Random(7).nextBytes(content);
+        fixture.drop("X26ABC1", "report.dat", content, "{\"mex-from\": \"X26ABC1\", \"mex-to\": \"X26ABC2\", "
+                + "\"mex-workflowid\": \"TEST_WORKFLOW\"}");
+        fixture.drop("X26ABC1", "no-recipient.dat", new byte[] {1, 2, 3}, "{\"mex-from\": \"X26ABC1\", "
+                + "\"mex-workflowid\": \"TEST_WORKFLOW\"}");
+
+        eventually(Duration.ofSeconds(60), "the message stored and acknowledged", () ->
+                value(scrape(recipient), "meshgate_inbound_messages_total", "mailbox", "X26ABC2", "outcome",
+                        "acknowledged").orElse(0) == 1);
+        eventually(Duration.ofSeconds(30), "the unsendable file counted", () ->
+                value(scrape(sender), "meshgate_outbound_messages_total", "outcome", "failed").orElse(0) == 1);
+        sender.trackNow();
+
+        String sent = scrape(sender);
+        assertThat(value(sent, "meshgate_outbound_messages_total", "mailbox", "X26ABC1", "outcome", "accepted"))
+                .hasValue(1);
+        assertThat(value(sent, "meshgate_outbound_bytes_total", "mailbox", "X26ABC1")).hasValue(content.length);
+        assertThat(value(sent, "meshgate_outbound_send_duration_seconds_count", "mailbox", "X26ABC1")).hasValue(1);
+        assertThat(value(sent, "meshgate_outbound_deliveries_total", "mailbox", "X26ABC1", "status",
+                "acknowledged")).hasValue(1);
+        assertThat(value(sent, "meshgate_mailbox_validations_total", "mailbox", "X26ABC1", "outcome", "success")
+                .orElse(0)).isGreaterThanOrEqualTo(1);
+        assertThat(value(sent, "meshgate_mesh_retries_total", "mailbox", "X26ABC1")).hasValue(0);
+        assertThat(value(sent, "jvm_memory_used_bytes", "area", "heap").orElse(0)).isPositive();
+
+        String received = scrape(recipient);
+        assertThat(value(received, "meshgate_inbound_messages_total", "mailbox", "X26ABC2", "outcome", "stored"))
+                .hasValue(1);
+        assertThat(value(received, "meshgate_inbound_bytes_total", "mailbox", "X26ABC2")).hasValue(content.length);
+        assertThat(value(received, "meshgate_inbound_messages_total", "outcome", "failed")).isEmpty();
+    }
+
+    @Test
+    void countsFailedMailboxValidationsAndShowsThemInHealth() throws Exception {
+        Gateway wrongKey = fixture.gateway("X26ABC3", METRICS + "\nshared_key: NotTheKey");
+        eventually(Duration.ofSeconds(30), "a failed validation counted", () -> value(scrape(wrongKey),
+                "meshgate_mailbox_validations_total", "mailbox", "X26ABC3", "outcome", "failure").orElse(0) >= 1);
+        assertThat(value(scrape(wrongKey), "meshgate_mailbox_validations_total", "outcome", "success")).isEmpty();
+
+        HttpResponse<String> health = get(wrongKey, "/health", "GET");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode body = new ObjectMapper().readTree(health.body());
+        assertThat(body.path("status").asText()).isEqualTo("UP");
+        assertThat(body.path("mailboxes").get(0).asText()).isEqualTo("X26ABC3");
+        assertThat(body.path("mailbox_validation_failures").asLong()).isGreaterThanOrEqualTo(1);
+
+        assertThat(get(wrongKey, "/metrics", "GET").headers().firstValue("Content-Type"))
+                .hasValue("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(get(wrongKey, "/elsewhere", "GET").statusCode()).isEqualTo(404);
+        assertThat(get(wrongKey, "/metrics", "POST").statusCode()).isEqualTo(405);
+        InetSocketAddress address = wrongKey.metricsAddress().orElseThrow();
+        assertThat(address.getAddress().isLoopbackAddress()).as("loopback unless told otherwise").isTrue();
+    }
+
+    private static String scrape(Gateway gateway) {
+        try {
+            HttpResponse<String> response = get(gateway, "/metrics", "GET");
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response.body();
+        } catch (Exception e) {
+            throw new AssertionError("cannot scrape " + gateway.metricsAddress(), e);
+        }
+    }
+
+    private static HttpResponse<String> get(Gateway gateway, String path, String method) throws Exception {
+        InetSocketAddress address = gateway.metricsAddress().orElseThrow();
+        URI uri = URI.create("http://" + address.getHostString() + ":" + address.getPort() + path);
+        return http.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The sum of the samples of {@code name} whose labels include the given pairs; empty if there are none. */
+    static OptionalDouble value(String exposition, String name, String... labels) {
+        Map<String, String> wanted = new LinkedHashMap<>();
+        for (int i = 0; i < labels.length; i += 2) {
+            wanted.put(labels[i], labels[i + 1]);
+        }
+        double sum = 0;
+        boolean found = false;
+        for (String line : exposition.split("\n")) {
+            Matcher sample = SAMPLE.matcher(line.trim());
+            if (line.startsWith("#") || !sample.matches() || !sample.group(1).equals(name)) {
+                continue;
+            }
+            Map<String, String> have = new LinkedHashMap<>();
+            if (sample.group(3) != null) {
+                Matcher label = LABEL.matcher(sample.group(3));
+                while (label.find()) {
+                    have.put(label.group(1), label.group(2));
+                }
+            }
+            if (have.entrySet().containsAll(wanted.entrySet())) {
+                sum += Double.parseDouble(sample.group(4));
+                found = true;
+            }
+        }
+        return found ? OptionalDouble.of(sum) : OptionalDouble.empty();
+    }
+}
