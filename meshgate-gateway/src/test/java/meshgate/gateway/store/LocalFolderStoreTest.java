@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -15,22 +13,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import meshgate.client.MessageContent;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class LocalFolderStoreTest {
+/**
+ * The object store contract on a local folder, and what only a folder has: metadata in sidecar files (written by
+ * hand too), files changing under a listing, a folder to watch.
+ */
+class LocalFolderStoreTest extends ObjectStoreContractTest {
     @TempDir
     Path root;
 
-    LocalFolderStore store;
+    @Override
+    LocalFolderStore openStore() throws IOException {
+        return new LocalFolderStore(root.resolve("store"));
+    }
 
-    @BeforeEach
-    void openStore() throws IOException {
-        store = new LocalFolderStore(root.resolve("store"));
+    @Override
+    void leaveInternalFiles() throws IOException {
+        Path outbound = root.resolve("store/outbound");
+        Files.writeString(outbound.resolve(".a.csv.1234.part"), "in progress");
+        Files.writeString(outbound.resolve(".hidden"), "hidden");
+        Files.createDirectories(outbound.resolve(".cache"));
+        Files.writeString(outbound.resolve(".cache/inside.csv"), "hidden folder");
+        Files.createDirectories(outbound.resolve("empty"));
+    }
+
+    @Override
+    List<String> storedFiles() throws IOException {
+        Path base = root.resolve("store");
+        if (!Files.exists(base)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(base)) {
+            return files.filter(Files::isRegularFile)
+                    .map(file -> base.relativize(file).toString().replace('\\', '/'))
+                    .sorted()
+                    .toList();
+        }
     }
 
     @Test
@@ -54,14 +76,6 @@ class LocalFolderStoreTest {
     }
 
     @Test
-    void objectWithoutMetadataHasEmptyMetadataAndNoSidecar() throws IOException {
-        store.putText("outbound/plain.txt", "plain", Map.of());
-
-        assertThat(store.metadata("outbound/plain.txt")).isEmpty();
-        assertThat(Files.exists(root.resolve("store/outbound/plain.txt.meta.json"))).isFalse();
-    }
-
-    @Test
     void readsHandWrittenSidecarWithNonStringValuesAsText() throws IOException {
         Path outbound = Files.createDirectories(root.resolve("store/outbound"));
         Files.writeString(outbound.resolve("x.csv"), "a,b\n");
@@ -73,27 +87,6 @@ class LocalFolderStoreTest {
                 Map.entry("mex-workflowid", "WF"),
                 Map.entry("mex-chunk-range", "3"),
                 Map.entry("compress", "true"));
-    }
-
-    @Test
-    void listsObjectsAtAnyDepthInKeyOrderWithoutInternalFiles() throws IOException {
-        store.putText("outbound/b.csv", "b", Map.of("mex-to", "X26ABC2"));
-        store.putText("outbound/a.csv", "a", Map.of());
-        store.putText("outbound/deeper/c.csv", "c", Map.of());
-        store.putText("inbound/other.dat", "other", Map.of());
-        Path outbound = root.resolve("store/outbound");
-        Files.writeString(outbound.resolve(".a.csv.1234.part"), "in progress");
-        Files.writeString(outbound.resolve(".hidden"), "hidden");
-        Files.createDirectories(outbound.resolve(".cache"));
-        Files.writeString(outbound.resolve(".cache/inside.csv"), "hidden folder");
-        Files.createDirectories(outbound.resolve("empty"));
-
-        assertThat(store.list("outbound/")).extracting(ObjectInfo::key)
-                .containsExactly("outbound/a.csv", "outbound/b.csv", "outbound/deeper/c.csv");
-        assertThat(store.list("outbound/b")).extracting(ObjectInfo::key).containsExactly("outbound/b.csv");
-        assertThat(store.list("")).extracting(ObjectInfo::key).containsExactly(
-                "inbound/other.dat", "outbound/a.csv", "outbound/b.csv", "outbound/deeper/c.csv");
-        assertThat(store.list("outbound/")).first().satisfies(info -> assertThat(info.size()).isEqualTo(1));
     }
 
     @Test
@@ -125,122 +118,6 @@ class LocalFolderStoreTest {
         }
     }
 
-    @Test
-    void listingAMissingFolderIsEmpty() throws IOException {
-        assertThat(store.list("nowhere/")).isEmpty();
-        assertThat(store.list("nowhere/deeper/x")).isEmpty();
-    }
-
-    @Test
-    void abortedWriterLeavesNothing() throws IOException {
-        try (ObjectWriter writer = store.create("outbound/partial.csv")) {
-            writer.stream().write(new byte[100_000]);
-        }
-
-        assertThat(store.stat("outbound/partial.csv")).isEmpty();
-        assertThat(store.list("outbound/")).isEmpty();
-        try (Stream<Path> files = Files.list(root.resolve("store/outbound"))) {
-            assertThat(files).isEmpty();
-        }
-    }
-
-    @Test
-    void nothingIsVisibleUntilCommit() throws IOException {
-        try (ObjectWriter writer = store.create("outbound/slow.csv")) {
-            writer.stream().write(new byte[100_000]);
-            writer.stream().flush();
-
-            assertThat(store.stat("outbound/slow.csv")).isEmpty();
-            assertThat(store.list("outbound/")).isEmpty();
-
-            writer.commit(Map.of("mex-to", "X26ABC2"));
-        }
-        assertThat(store.stat("outbound/slow.csv")).hasValueSatisfying(info -> assertThat(info.size())
-                .isEqualTo(100_000));
-    }
-
-    @Test
-    void commitReplacesAnExistingObjectAndItsMetadata() throws IOException {
-        store.putText("inbound/m.dat", "old content that is longer", Map.of("mex-subject", "old"));
-        store.putText("inbound/m.dat", "new", Map.of("mex-subject", "new"));
-
-        assertThat(text("inbound/m.dat")).isEqualTo("new");
-        assertThat(store.metadata("inbound/m.dat")).containsExactly(Map.entry("mex-subject", "new"));
-
-        store.putText("inbound/m.dat", "newer", Map.of());
-        assertThat(store.metadata("inbound/m.dat")).isEmpty();
-    }
-
-    @Test
-    void closingTheStreamBeforeCommitStillCommits() throws IOException {
-        try (ObjectWriter writer = store.create("outbound/closed.csv")) {
-            try (var out = writer.stream()) {
-                out.write("closed early".getBytes(StandardCharsets.UTF_8));
-            }
-            writer.commit(Map.of());
-        }
-
-        assertThat(text("outbound/closed.csv")).isEqualTo("closed early");
-    }
-
-    @Test
-    void moveCarriesMetadataAndReplacesTheTarget() throws IOException {
-        store.putText("outbound/x.csv", "payload", Map.of("mex-to", "X26ABC2"));
-        store.putText("sent/2024/x.csv", "older", Map.of("mex-to", "OLD"));
-
-        store.move("outbound/x.csv", "sent/2024/x.csv");
-
-        assertThat(store.stat("outbound/x.csv")).isEmpty();
-        assertThat(Files.exists(root.resolve("store/outbound/x.csv.meta.json"))).isFalse();
-        assertThat(text("sent/2024/x.csv")).isEqualTo("payload");
-        assertThat(store.metadata("sent/2024/x.csv")).containsExactly(Map.entry("mex-to", "X26ABC2"));
-    }
-
-    @Test
-    void moveWithoutMetadataDropsTheTargetsStaleMetadata() throws IOException {
-        store.putText("outbound/x.csv", "payload", Map.of());
-        store.putText("failed/x.csv", "older", Map.of("mex-to", "OLD"));
-
-        store.move("outbound/x.csv", "failed/x.csv");
-
-        assertThat(store.metadata("failed/x.csv")).isEmpty();
-    }
-
-    @Test
-    void movingAMissingObjectFails() {
-        assertThatThrownBy(() -> store.move("outbound/none.csv", "sent/none.csv"))
-                .isInstanceOf(NoSuchFileException.class);
-    }
-
-    @Test
-    void deleteRemovesObjectAndMetadataAndIgnoresAbsence() throws IOException {
-        store.putText("outbound/x.csv", "payload", Map.of("mex-to", "X26ABC2"));
-
-        store.delete("outbound/x.csv");
-        store.delete("outbound/x.csv");
-
-        assertThat(store.stat("outbound/x.csv")).isEmpty();
-        try (Stream<Path> files = Files.list(root.resolve("store/outbound"))) {
-            assertThat(files).isEmpty();
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"", "../x", "a/../../x", "/abs", "a//b", "a/", "a\u0000b", "a\\b", "a\nb", "./a", "a/.",
-            ".hidden", "outbound/x.csv.meta.json"})
-    void rejectsKeysThatCouldEscapeOrCollide(String key) {
-        assertThatThrownBy(() -> store.create(key)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.stat(key)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.delete(key)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.move("outbound/x", key)).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void rejectedKeyIsNamedInTheMessage() {
-        assertThatThrownBy(() -> store.stat("../secret")).hasMessageContaining("../secret");
-        assertThatThrownBy(() -> store.list("../")).isInstanceOf(IllegalArgumentException.class);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"{not json", "[\"mex-to\", \"X\"]", "\"text\"", "", "{\"mex-to\": {\"nested\": 1}}"})
     void unreadableSidecarRaisesMetadataUnreadable(String sidecar) throws IOException {
@@ -251,26 +128,6 @@ class LocalFolderStoreTest {
         assertThatThrownBy(() -> store.metadata("outbound/x.csv"))
                 .isInstanceOf(MetadataUnreadableException.class)
                 .hasMessageContaining("outbound/x.csv.meta.json");
-    }
-
-    @Test
-    void metadataOfAMissingObjectFails() {
-        assertThatThrownBy(() -> store.metadata("outbound/none.csv")).isInstanceOf(NoSuchFileException.class);
-    }
-
-    @Test
-    void contentReadsFromAnOffset() throws IOException {
-        store.putText("inbound/m.dat", "0123456789", Map.of());
-
-        MessageContent content = store.content("inbound/m.dat");
-
-        assertThat(content.length()).isEqualTo(10);
-        try (InputStream in = content.open(4)) {
-            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("456789");
-        }
-        try (InputStream in = content.open(0)) {
-            assertThat(in.readAllBytes()).hasSize(10);
-        }
     }
 
     @Test
@@ -300,12 +157,6 @@ class LocalFolderStoreTest {
             for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
-        }
-    }
-
-    private String text(String key) throws IOException {
-        try (InputStream in = store.content(key).open(0)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }
