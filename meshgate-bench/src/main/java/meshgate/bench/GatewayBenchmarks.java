@@ -1,12 +1,20 @@
 package meshgate.bench;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import meshgate.client.MeshClient;
+import meshgate.client.OutboundMessage;
 import meshgate.gateway.Gateway;
 import meshgate.gateway.GatewayMain;
 import meshgate.sandbox.fault.FaultKind;
@@ -16,27 +24,103 @@ import meshgate.sandbox.fault.FaultSettings;
 final class GatewayBenchmarks {
     private static final String RECEIVER_SETTINGS = "poll_interval: 1s";
     private static final String SENDER_SETTINGS = "send_concurrency: 8";
+    /** The baseline's threads: the sender's send_concurrency and the receiver's get_message_max_concurrency. */
+    private static final int SENDERS = 8;
+    private static final int DOWNLOADERS = 10;
 
     private GatewayBenchmarks() {
     }
 
-    /** Many small messages, no faults: throughput and latency. */
+    /**
+     * Many small messages, no faults: throughput and latency, and the ratio to the same number of messages sent and
+     * received by the client library alone (no store, no ledger, no polling) against the same sandbox in this run.
+     */
     static Report smallMessages(Path dir, int count) throws Exception {
-        try (LocalMesh mesh = new LocalMesh(dir, b -> { });
-                Gateway sender = mesh.gateway("X26ABC1", SENDER_SETTINGS);
-                Gateway receiver = mesh.gateway("X26ABC2", RECEIVER_SETTINGS)) {
-            Deliveries deliveries = new Deliveries();
+        try (LocalMesh mesh = new LocalMesh(dir, b -> { })) {
+            double baseline = clientOnly(mesh, dir.resolve("client-only"), count);
+            try (Gateway sender = mesh.gateway("X26ABC1", SENDER_SETTINGS);
+                    Gateway receiver = mesh.gateway("X26ABC2", RECEIVER_SETTINGS)) {
+                return throughGateways(mesh, count, baseline);
+            }
+        }
+    }
+
+    private static Report throughGateways(LocalMesh mesh, int count, double baseline) throws Exception {
+        Deliveries deliveries = new Deliveries();
+        long start = System.nanoTime();
+        deliveries.drop(mesh.root("X26ABC1").resolve("outbound"), "X26ABC1", "X26ABC2", count, 1);
+        Deliveries.Outcome outcome = deliveries.await(mesh.root("X26ABC2"), "X26ABC2", timeout(count));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Report report = new Report("many small messages (" + count + " x 1-10 KiB, 2 gateways)");
+        double rate = outcome.received() / seconds;
+        report.row("messages per second", String.format("%.1f", rate));
+        report.row("baseline: client library alone", String.format("%.1f messages/s (%d senders, %d "
+                + "downloaders, files written to a folder)", baseline, SENDERS, DOWNLOADERS));
+        report.row("ratio gateways / client alone", String.format("%.2f", rate / baseline));
+        report.row("latency p50 / p99 (outbound/ to inbound/)", outcome.percentile(50) + " ms / "
+                + outcome.percentile(99) + " ms");
+        report.row("poll interval of the receiver", "1 s");
+        report.outcome(outcome);
+        return report;
+    }
+
+    /**
+     * The same traffic with the client library alone: {@code count} messages of 1–10 KiB sent by 8 threads (the
+     * sender's send_concurrency) while 10 threads (the receiver's get_message_max_concurrency) list, download to
+     * files and acknowledge them; returns messages per second, from the first send to the last acknowledgement.
+     */
+    private static double clientOnly(LocalMesh mesh, Path folder, int count) throws Exception {
+        Files.createDirectories(folder);
+        ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
+        ExecutorService downloaders = Executors.newFixedThreadPool(DOWNLOADERS);
+        try (MeshClient from = mesh.client("X26ABC1"); MeshClient to = mesh.client("X26ABC2")) {
+            Random random = new Random(1);
+            List<byte[]> contents = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                byte[] content = new byte[1024 + random.nextInt(9 * 1024)];
+                random.nextBytes(content);
+                contents.add(content);
+            }
             long start = System.nanoTime();
-            deliveries.drop(mesh.root("X26ABC1").resolve("outbound"), "X26ABC1", "X26ABC2", count, 1);
-            Deliveries.Outcome outcome = deliveries.await(mesh.root("X26ABC2"), "X26ABC2", timeout(count));
-            double seconds = (System.nanoTime() - start) / 1e9;
-            Report report = new Report("many small messages (" + count + " x 1-10 KiB, 2 gateways)");
-            report.row("messages per second", String.format("%.1f", outcome.received() / seconds));
-            report.row("latency p50 / p99 (outbound/ to inbound/)", outcome.percentile(50) + " ms / "
-                    + outcome.percentile(99) + " ms");
-            report.row("poll interval of the receiver", "1 s");
-            report.outcome(outcome);
-            return report;
+            List<Future<?>> sends = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                String localId = "client-only-" + i;
+                byte[] content = contents.get(i);
+                sends.add(senders.submit(() -> from.send(OutboundMessage.to("X26ABC2", "TEST_WORKFLOW")
+                        .localId(localId).build(), content)));
+            }
+            Set<String> received = ConcurrentHashMap.newKeySet();
+            long deadline = System.nanoTime() + timeout(count).toNanos();
+            while (received.size() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("client-only baseline: " + received.size() + " of " + count
+                            + " received before the timeout");
+                }
+                List<Future<?>> downloads = new ArrayList<>();
+                for (String id : to.inbox()) {
+                    if (received.contains(id)) {
+                        continue;
+                    }
+                    downloads.add(downloaders.submit(() -> {
+                        to.download(id, folder.resolve(id + ".dat"), false);
+                        to.acknowledge(id);
+                        received.add(id);
+                    }));
+                }
+                for (Future<?> download : downloads) {
+                    download.get();
+                }
+                if (downloads.isEmpty()) {
+                    Thread.sleep(20);
+                }
+            }
+            for (Future<?> send : sends) {
+                send.get();
+            }
+            return count / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            senders.shutdownNow();
+            downloaders.shutdownNow();
         }
     }
 

@@ -1,11 +1,14 @@
 package meshgate.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import meshgate.client.MeshClient;
+import meshgate.client.MeshTls;
 import meshgate.gateway.Gateway;
 import meshgate.gateway.config.GatewayConfig;
 import meshgate.gateway.config.GatewayConfigLoader;
@@ -68,6 +71,15 @@ final class LocalMesh implements AutoCloseable {
 
     GatewayConfig config(String mailbox, String extra) throws IOException {
         return GatewayConfigLoader.load(writeConfig(mailbox, extra), ENVIRONMENT);
+    }
+
+    /** A MESH client of {@code mailbox}, over the same mutual TLS as the gateways. */
+    MeshClient client(String mailbox) {
+        return MeshClient.builder().baseUrl(URI.create(sandbox.baseUrl()))
+                .credentials(mailbox, "password", "TestKey")
+                .tls(MeshTls.fromPem(certificates.clientCertificate(mailbox), certificates.clientKey(mailbox),
+                        PASSPHRASE.toCharArray(), certificates.caBundle()))
+                .build();
     }
 
     Gateway gateway(String mailbox, String extra) throws IOException {
