@@ -16,6 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import meshgate.gateway.store.ObjectInfo;
 import meshgate.gateway.store.ObjectStore;
@@ -39,7 +41,10 @@ public final class OutboundWatcher implements AutoCloseable {
     private final Duration settleTime;
     private final Clock clock;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final Object scanLock = new Object();
+    /** Held by the one scan that runs at a time. */
+    private final ReentrantLock scanLock = new ReentrantLock();
+    /** Set by every request for a scan; the scan that runs next clears it, so a burst of requests costs one scan. */
+    private final AtomicBoolean scanRequested = new AtomicBoolean();
     private volatile boolean closed;
     private WatchService watchService;
     private Thread watchThread;
@@ -68,23 +73,35 @@ public final class OutboundWatcher implements AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::scanQuietly, 0, rescanInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Lists outbound/ and schedules every complete object not already being sent. */
+    /** Lists outbound/ now and schedules every complete object not already being sent. */
     public void scan() throws IOException {
-        synchronized (scanLock) {
-            for (ObjectInfo object : store.list(OutboundProcessor.OUTBOUND)) {
-                if (closed) {
-                    return;
-                }
-                Duration age = Duration.between(object.lastModified(), clock.instant());
-                if (age.compareTo(settleTime) < 0) {
-                    long wait = settleTime.minus(age).toMillis() + 10;
-                    scheduler.schedule(this::scanQuietly, wait, TimeUnit.MILLISECONDS);
-                    continue;
-                }
-                if (inFlight.add(object.key())) {
-                    submit(object);
-                }
+        scanLock.lock();
+        try {
+            scanRequested.set(false);
+            scanOnce();
+        } finally {
+            scanLock.unlock();
+        }
+    }
+
+    private void scanOnce() throws IOException {
+        Duration soonest = null;
+        for (ObjectInfo object : store.list(OutboundProcessor.OUTBOUND)) {
+            if (closed) {
+                return;
             }
+            Duration age = Duration.between(object.lastModified(), clock.instant());
+            if (age.compareTo(settleTime) < 0) {
+                Duration wait = settleTime.minus(age);
+                soonest = soonest == null || wait.compareTo(soonest) < 0 ? wait : soonest;
+                continue;
+            }
+            if (inFlight.add(object.key())) {
+                submit(object);
+            }
+        }
+        if (soonest != null) {
+            scheduler.schedule(this::scanQuietly, soonest.toMillis() + 10, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -104,14 +121,22 @@ public final class OutboundWatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks for a scan. Requests that arrive while one runs (a burst of new files) are served together by one more
+     * scan once it ends, rather than each by a scan of its own.
+     */
     private void scanQuietly() {
-        if (closed) {
-            return;
-        }
-        try {
-            scan();
-        } catch (IOException | RuntimeException e) {
-            LOG.error("outbound_scan_failed reason=\"{}\"", e.toString());
+        scanRequested.set(true);
+        while (!closed && scanRequested.get() && scanLock.tryLock()) {
+            try {
+                if (scanRequested.getAndSet(false)) {
+                    scanOnce();
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.error("outbound_scan_failed reason=\"{}\"", e.toString());
+            } finally {
+                scanLock.unlock();
+            }
         }
     }
 
