@@ -91,9 +91,10 @@ class PostgresLedgerTest extends LedgerContractTest {
     void aSecondOwnerCannotClaimUntilTheFirstOwnersLeaseExpires() throws Exception {
         long id = ledger.recordOutbound("outbound/x.csv", 7, MODIFIED).id();
 
-        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofMillis(800))).isTrue();
+        // Long enough that a stalled machine does not let the lease run out between these two claims.
+        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(2))).isTrue();
         assertThat(ledger.claimOutbound(id, "node-b", MINUTE)).isFalse();
-        Thread.sleep(1000);
+        Thread.sleep(2200);
 
         assertThat(ledger.claimOutbound(id, "node-b", MINUTE)).isTrue();
         assertThat(ledger.claimOutbound(id, "node-a", MINUTE)).isFalse();
