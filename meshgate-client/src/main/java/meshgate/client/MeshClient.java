@@ -30,6 +30,7 @@ import meshgate.protocol.ChunkRange;
 import meshgate.protocol.MeshHeaders;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -47,6 +48,8 @@ public final class MeshClient implements AutoCloseable {
 
     /** Below the 20 MB per-request limit of MESH's internet-facing endpoints, with room for gzip's worst case. */
     public static final int DEFAULT_CHUNK_SIZE = 19 * 1024 * 1024;
+    /** Idle connections kept for reuse by default; see {@link Builder#connectionPoolSize}. */
+    public static final int DEFAULT_CONNECTION_POOL_SIZE = 16;
     /** MESH requires every chunk but the last to be larger than 5 MiB. */
     public static final int MIN_CHUNK_SIZE = 5 * 1024 * 1024 + 1;
     /** The per-request limit of MESH's HSCN endpoints. */
@@ -76,7 +79,8 @@ public final class MeshClient implements AutoCloseable {
                 .readTimeout(builder.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .writeTimeout(builder.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .retryOnConnectionFailure(false)
-                .followRedirects(false);
+                .followRedirects(false)
+                .connectionPool(new ConnectionPool(builder.connectionPoolSize, 5, TimeUnit.MINUTES));
         MeshTls tls = builder.tls;
         if ("https".equalsIgnoreCase(builder.baseUrl.getScheme())) {
             okBuilder.sslSocketFactory(tls.sslContext().getSocketFactory(), tls.trustManager());
@@ -586,6 +590,7 @@ public final class MeshClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(30);
         private Duration readTimeout = Duration.ofMinutes(2);
         private boolean deduplicateSends = true;
+        private int connectionPoolSize = DEFAULT_CONNECTION_POOL_SIZE;
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
@@ -647,6 +652,19 @@ public final class MeshClient implements AutoCloseable {
 
         public Builder readTimeout(Duration value) {
             this.readTimeout = value;
+            return this;
+        }
+
+        /**
+         * Idle connections kept open for reuse, each for up to 5 minutes (default 16). Give at least the number of
+         * threads that use this client at once: a connection beyond the pool is closed after its request, and the
+         * next request pays for a new mutual-TLS handshake.
+         */
+        public Builder connectionPoolSize(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("connectionPoolSize must be at least 1, got " + value);
+            }
+            this.connectionPoolSize = value;
             return this;
         }
 

@@ -84,6 +84,9 @@ public final class Gateway implements AutoCloseable {
                     .tls(mailbox.tls().orElse(config.tls()).toMeshTls())
                     .chunkSize(config.chunkSize())
                     .crumbSize(config.crumbSize())
+                    // Every sender and downloader may use this mailbox's client at once, with a poll and tracking.
+                    .connectionPoolSize(Math.max(MeshClient.DEFAULT_CONNECTION_POOL_SIZE,
+                            config.sendConcurrency() + config.getMessageMaxConcurrency() + 2))
                     .clock(clock)
                     .build());
         }

@@ -29,6 +29,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.io.SelectorManager;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -50,6 +51,7 @@ public final class MeshSandbox implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
     private final String scheme;
     private final String host;
     private final SandboxContext ctx;
@@ -98,6 +100,12 @@ public final class MeshSandbox implements AutoCloseable {
         }
         connector.setHost(b.host);
         connector.setPort(b.port);
+        connector.addEventListener(new SelectorManager.AcceptListener() {
+            @Override
+            public void onAccepted(java.nio.channels.SelectableChannel channel) {
+                accepted.incrementAndGet();
+            }
+        });
         server.addConnector(connector);
         server.setHandler(new MeshApiHandler(ctx));
         server.setStopTimeout(0);
@@ -134,6 +142,11 @@ public final class MeshSandbox implements AutoCloseable {
 
     public int port() {
         return connector.getLocalPort();
+    }
+
+    /** TCP connections accepted since start: with HTTPS, each one costs a TLS handshake. */
+    public long connectionsAccepted() {
+        return accepted.get();
     }
 
     /** The live fault-injection controller. */
