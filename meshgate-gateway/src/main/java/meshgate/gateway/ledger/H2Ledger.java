@@ -9,7 +9,6 @@ import static meshgate.gateway.ledger.LedgerRows.bindInboundUpdate;
 import static meshgate.gateway.ledger.LedgerRows.bindOutboundUpdate;
 import static meshgate.gateway.ledger.LedgerRows.first;
 import static meshgate.gateway.ledger.LedgerRows.millis;
-import static meshgate.gateway.ledger.LedgerRows.placeholders;
 import static meshgate.gateway.ledger.LedgerRows.setInstant;
 
 import java.io.IOException;
@@ -262,19 +261,8 @@ public final class H2Ledger implements Ledger {
     /** The records in any of {@code states}, oldest first; none when no state is given. */
     @Override
     public List<InboundRecord> inbound(InboundState... states) {
-        if (states.length == 0) {
-            return List.of();
-        }
-        return locked("list inbound", () -> {
-            String sql = "SELECT " + INBOUND_COLUMNS + " FROM inbound_message WHERE state IN ("
-                    + placeholders(states.length) + ") ORDER BY created_at, message_id, mailbox";
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                for (int i = 0; i < states.length; i++) {
-                    select.setString(i + 1, states[i].name());
-                }
-                return all(select, LedgerRows::inboundRecord);
-            }
-        });
+        // H2 compares text in code-point order by default.
+        return locked("list inbound", () -> LedgerRows.selectInbound(connection, "", states));
     }
 
     /** Leases are timed by this ledger's clock. */
@@ -321,16 +309,7 @@ public final class H2Ledger implements Ledger {
 
     @Override
     public List<InboundRecord> inboundToFinish(String mailbox) {
-        return locked("list inbound to finish", () -> {
-            String sql = "SELECT " + INBOUND_COLUMNS + " FROM inbound_message WHERE mailbox = ? AND (state = ? "
-                    + "OR (state = ? AND event_emitted = FALSE)) ORDER BY created_at, message_id";
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setString(1, mailbox);
-                select.setString(2, InboundState.STORED.name());
-                select.setString(3, InboundState.ACKNOWLEDGED.name());
-                return all(select, LedgerRows::inboundRecord);
-            }
-        });
+        return locked("list inbound to finish", () -> LedgerRows.selectInboundToFinish(connection, "", mailbox));
     }
 
     @Override

@@ -110,6 +110,40 @@ final class LedgerRows {
         }
     }
 
+    /**
+     * The inbound records in these states, oldest first, then by message id and mailbox in code-point order;
+     * {@code collate} is what the SQL dialect needs after a text column for that order ({@code ""} where it is
+     * the default).
+     */
+    static List<InboundRecord> selectInbound(Connection connection, String collate, InboundState... states)
+            throws SQLException {
+        if (states.length == 0) {
+            return List.of();
+        }
+        String sql = "SELECT " + INBOUND_COLUMNS + " FROM inbound_message WHERE state IN ("
+                + placeholders(states.length) + ") ORDER BY created_at, message_id" + collate + ", mailbox" + collate;
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < states.length; i++) {
+                select.setString(i + 1, states[i].name());
+            }
+            return all(select, LedgerRows::inboundRecord);
+        }
+    }
+
+    /** A mailbox's records stored but not acknowledged, or acknowledged before their event went out, oldest first. */
+    static List<InboundRecord> selectInboundToFinish(Connection connection, String collate, String mailbox)
+            throws SQLException {
+        String sql = "SELECT " + INBOUND_COLUMNS + " FROM inbound_message WHERE mailbox = ?"
+                + " AND (state = ? OR (state = ? AND event_emitted = FALSE))"
+                + " ORDER BY created_at, message_id" + collate;
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, mailbox);
+            select.setString(2, InboundState.STORED.name());
+            select.setString(3, InboundState.ACKNOWLEDGED.name());
+            return all(select, LedgerRows::inboundRecord);
+        }
+    }
+
     /** Gives up {@code owner}'s claim on an outbound record; returns how many rows changed. */
     static int releaseOutbound(Connection connection, long id, String owner) throws SQLException {
         String sql = "UPDATE outbound_message SET lease_owner = NULL, lease_until = NULL"

@@ -9,7 +9,6 @@ import static meshgate.gateway.ledger.LedgerRows.bindInboundUpdate;
 import static meshgate.gateway.ledger.LedgerRows.bindOutboundUpdate;
 import static meshgate.gateway.ledger.LedgerRows.first;
 import static meshgate.gateway.ledger.LedgerRows.millis;
-import static meshgate.gateway.ledger.LedgerRows.placeholders;
 import static meshgate.gateway.ledger.LedgerRows.setInstant;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -46,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class PostgresLedger implements Ledger {
     private static final Logger log = LoggerFactory.getLogger(PostgresLedger.class);
     private static final String MIGRATIONS = "classpath:db/migration/postgresql";
+    /** Code-point order, as the embedded ledger sorts, whatever the database's locale. */
+    private static final String CODE_POINT_ORDER = " COLLATE \"C\"";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -187,36 +188,14 @@ public final class PostgresLedger implements Ledger {
     /** The records in any of {@code states}, oldest first; none when no state is given. */
     @Override
     public List<InboundRecord> inbound(InboundState... states) {
-        if (states.length == 0) {
-            return List.of();
-        }
-        return connected("list inbound", connection -> {
-            // Code-point order, as the embedded ledger sorts, whatever the database's locale.
-            String sql = "SELECT " + INBOUND_COLUMNS + " FROM inbound_message WHERE state IN ("
-                    + placeholders(states.length) + ")"
-                    + " ORDER BY created_at, message_id COLLATE \"C\", mailbox COLLATE \"C\"";
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                for (int i = 0; i < states.length; i++) {
-                    select.setString(i + 1, states[i].name());
-                }
-                return all(select, LedgerRows::inboundRecord);
-            }
-        });
+        return connected("list inbound", connection -> LedgerRows.selectInbound(connection, CODE_POINT_ORDER,
+                states));
     }
 
     @Override
     public List<InboundRecord> inboundToFinish(String mailbox) {
-        return connected("list inbound to finish", connection -> {
-            String sql = "SELECT " + INBOUND_COLUMNS + " FROM inbound_message WHERE mailbox = ?"
-                    + " AND (state = ? OR (state = ? AND event_emitted = FALSE))"
-                    + " ORDER BY created_at, message_id COLLATE \"C\"";
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setString(1, mailbox);
-                select.setString(2, InboundState.STORED.name());
-                select.setString(3, InboundState.ACKNOWLEDGED.name());
-                return all(select, LedgerRows::inboundRecord);
-            }
-        });
+        return connected("list inbound to finish", connection -> LedgerRows.selectInboundToFinish(connection,
+                CODE_POINT_ORDER, mailbox));
     }
 
     /** The lease runs for {@code lease} from the database's {@code now()}. */
