@@ -1,13 +1,10 @@
 package meshgate.gateway.ledger;
 
-import static meshgate.gateway.ledger.LedgerRows.INBOUND_COLUMNS;
-import static meshgate.gateway.ledger.LedgerRows.OUTBOUND_COLUMNS;
 import static meshgate.gateway.ledger.LedgerRows.UPDATE_INBOUND;
 import static meshgate.gateway.ledger.LedgerRows.UPDATE_OUTBOUND;
 import static meshgate.gateway.ledger.LedgerRows.all;
 import static meshgate.gateway.ledger.LedgerRows.bindInboundUpdate;
 import static meshgate.gateway.ledger.LedgerRows.bindOutboundUpdate;
-import static meshgate.gateway.ledger.LedgerRows.first;
 import static meshgate.gateway.ledger.LedgerRows.millis;
 import static meshgate.gateway.ledger.LedgerRows.setInstant;
 
@@ -158,7 +155,7 @@ public final class H2Ledger implements Ledger {
     public OutboundRecord recordOutbound(String objectKey, long size, Instant lastModified) {
         Instant version = millis(lastModified);
         return locked("record outbound " + objectKey, () -> {
-            Optional<OutboundRecord> existing = findOutboundVersion(objectKey, size, version);
+            Optional<OutboundRecord> existing = LedgerRows.selectOutboundVersion(connection, objectKey, size, version);
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -178,11 +175,11 @@ public final class H2Ledger implements Ledger {
             } catch (SQLException e) {
                 if (DUPLICATE_KEY.equals(e.getSQLState())) {
                     // Another connection to the same database got there first.
-                    return findOutboundVersion(objectKey, size, version).orElseThrow(() -> e);
+                    return LedgerRows.selectOutboundVersion(connection, objectKey, size, version).orElseThrow(() -> e);
                 }
                 throw e;
             }
-            return findOutboundVersion(objectKey, size, version).orElseThrow();
+            return LedgerRows.selectOutboundVersion(connection, objectKey, size, version).orElseThrow();
         });
     }
 
@@ -213,7 +210,7 @@ public final class H2Ledger implements Ledger {
     @Override
     public InboundRecord recordInbound(String mailbox, String messageId) {
         return locked("record inbound " + mailbox + "/" + messageId, () -> {
-            Optional<InboundRecord> existing = selectInbound(mailbox, messageId);
+            Optional<InboundRecord> existing = LedgerRows.selectInbound(connection, mailbox, messageId);
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -231,17 +228,18 @@ public final class H2Ledger implements Ledger {
                 insert.executeUpdate();
             } catch (SQLException e) {
                 if (DUPLICATE_KEY.equals(e.getSQLState())) {
-                    return selectInbound(mailbox, messageId).orElseThrow(() -> e);
+                    return LedgerRows.selectInbound(connection, mailbox, messageId).orElseThrow(() -> e);
                 }
                 throw e;
             }
-            return selectInbound(mailbox, messageId).orElseThrow();
+            return LedgerRows.selectInbound(connection, mailbox, messageId).orElseThrow();
         });
     }
 
     @Override
     public Optional<InboundRecord> findInbound(String mailbox, String messageId) {
-        return locked("find inbound " + mailbox + "/" + messageId, () -> selectInbound(mailbox, messageId));
+        return locked("find inbound " + mailbox + "/" + messageId,
+                () -> LedgerRows.selectInbound(connection, mailbox, messageId));
     }
 
     @Override
@@ -254,7 +252,7 @@ public final class H2Ledger implements Ledger {
                             "no inbound record for mailbox " + record.mailbox() + " message " + record.messageId());
                 }
             }
-            return selectInbound(record.mailbox(), record.messageId()).orElseThrow();
+            return LedgerRows.selectInbound(connection, record.mailbox(), record.messageId()).orElseThrow();
         });
     }
 
@@ -359,27 +357,6 @@ public final class H2Ledger implements Ledger {
             update.setString(4, owner);
             setInstant(update, 5, now);
             return update.executeUpdate() == 1;
-        }
-    }
-
-    private Optional<OutboundRecord> findOutboundVersion(String objectKey, long size, Instant lastModified)
-            throws SQLException {
-        String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message"
-                + " WHERE object_key = ? AND size = ? AND last_modified = ?";
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, objectKey);
-            select.setLong(2, size);
-            setInstant(select, 3, lastModified);
-            return first(select, LedgerRows::outboundRecord);
-        }
-    }
-
-    private Optional<InboundRecord> selectInbound(String mailbox, String messageId) throws SQLException {
-        String sql = "SELECT " + INBOUND_COLUMNS + " FROM inbound_message WHERE mailbox = ? AND message_id = ?";
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, mailbox);
-            select.setString(2, messageId);
-            return first(select, LedgerRows::inboundRecord);
         }
     }
 

@@ -95,6 +95,30 @@ final class LedgerRows {
         }
     }
 
+    /** The outbound record of this version of an object (key, size and modification time). */
+    static Optional<OutboundRecord> selectOutboundVersion(Connection connection, String objectKey, long size,
+            Instant lastModified) throws SQLException {
+        String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message"
+                + " WHERE object_key = ? AND size = ? AND last_modified = ?";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, objectKey);
+            select.setLong(2, size);
+            setInstant(select, 3, lastModified);
+            return first(select, LedgerRows::outboundRecord);
+        }
+    }
+
+    /** The inbound record of this message in this mailbox. */
+    static Optional<InboundRecord> selectInbound(Connection connection, String mailbox, String messageId)
+            throws SQLException {
+        String sql = "SELECT " + INBOUND_COLUMNS + " FROM inbound_message WHERE mailbox = ? AND message_id = ?";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, mailbox);
+            select.setString(2, messageId);
+            return first(select, LedgerRows::inboundRecord);
+        }
+    }
+
     /** The outbound records in these states, oldest first. */
     static List<OutboundRecord> selectOutbound(Connection connection, OutboundState... states) throws SQLException {
         if (states.length == 0) {

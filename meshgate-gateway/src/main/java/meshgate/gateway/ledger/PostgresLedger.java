@@ -96,7 +96,7 @@ public final class PostgresLedger implements Ledger {
     public OutboundRecord recordOutbound(String objectKey, long size, Instant lastModified) {
         Instant version = millis(lastModified);
         return connected("record outbound " + objectKey, connection -> {
-            Optional<OutboundRecord> existing = findOutboundVersion(connection, objectKey, size, version);
+            Optional<OutboundRecord> existing = LedgerRows.selectOutboundVersion(connection, objectKey, size, version);
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -115,7 +115,7 @@ public final class PostgresLedger implements Ledger {
                 setInstant(insert, 6, now);
                 insert.executeUpdate();
             }
-            return findOutboundVersion(connection, objectKey, size, version).orElseThrow();
+            return LedgerRows.selectOutboundVersion(connection, objectKey, size, version).orElseThrow();
         });
     }
 
@@ -145,7 +145,7 @@ public final class PostgresLedger implements Ledger {
     @Override
     public InboundRecord recordInbound(String mailbox, String messageId) {
         return connected("record inbound " + mailbox + "/" + messageId, connection -> {
-            Optional<InboundRecord> existing = selectInbound(connection, mailbox, messageId);
+            Optional<InboundRecord> existing = LedgerRows.selectInbound(connection, mailbox, messageId);
             if (existing.isPresent()) {
                 return existing.get();
             }
@@ -163,14 +163,14 @@ public final class PostgresLedger implements Ledger {
                 setInstant(insert, 5, now);
                 insert.executeUpdate();
             }
-            return selectInbound(connection, mailbox, messageId).orElseThrow();
+            return LedgerRows.selectInbound(connection, mailbox, messageId).orElseThrow();
         });
     }
 
     @Override
     public Optional<InboundRecord> findInbound(String mailbox, String messageId) {
         return connected("find inbound " + mailbox + "/" + messageId,
-                connection -> selectInbound(connection, mailbox, messageId));
+                connection -> LedgerRows.selectInbound(connection, mailbox, messageId));
     }
 
     @Override
@@ -294,28 +294,6 @@ public final class PostgresLedger implements Ledger {
             throw new LedgerException("cannot migrate the schema of ledger " + description, e);
         }
         return description;
-    }
-
-    private Optional<OutboundRecord> findOutboundVersion(Connection connection, String objectKey, long size,
-            Instant lastModified) throws SQLException {
-        String sql = "SELECT " + OUTBOUND_COLUMNS + " FROM outbound_message"
-                + " WHERE object_key = ? AND size = ? AND last_modified = ?";
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, objectKey);
-            select.setLong(2, size);
-            setInstant(select, 3, lastModified);
-            return first(select, LedgerRows::outboundRecord);
-        }
-    }
-
-    private static Optional<InboundRecord> selectInbound(Connection connection, String mailbox, String messageId)
-            throws SQLException {
-        String sql = "SELECT " + INBOUND_COLUMNS + " FROM inbound_message WHERE mailbox = ? AND message_id = ?";
-        try (PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setString(1, mailbox);
-            select.setString(2, messageId);
-            return first(select, LedgerRows::inboundRecord);
-        }
     }
 
     private <T> T connected(String what, Work<T> work) {
