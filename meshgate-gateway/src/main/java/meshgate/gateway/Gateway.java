@@ -94,6 +94,7 @@ public final class Gateway implements AutoCloseable {
         this.senders = Executors.newFixedThreadPool(config.sendConcurrency(), threads("gateway-send"));
         this.downloads = Executors.newFixedThreadPool(config.getMessageMaxConcurrency(), threads("gateway-receive"));
         clients.values().forEach(metrics::watch);
+        metrics.watch(ledger);
         OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, node,
                 config.outboundLease(), metrics);
         this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundRescanInterval(),

@@ -77,12 +77,22 @@ class MetricsTest {
                 .orElse(0)).isGreaterThanOrEqualTo(1);
         assertThat(value(sent, "meshgate_mesh_retries_total", "mailbox", "X26ABC1")).isPresent();
         assertThat(value(sent, "jvm_memory_used_bytes", "area", "heap").orElse(0)).isPositive();
+        // The ledger's counts are read at most once a second.
+        eventually(Duration.ofSeconds(10), "the ledger counted", () -> value(scrape(sender),
+                "meshgate_ledger_outbound_records", "state", "ACKNOWLEDGED").orElse(0) == 1);
+        String ledger = scrape(sender);
+        assertThat(value(ledger, "meshgate_ledger_outbound_records", "state", "FAILED")).hasValue(1);
+        assertThat(value(ledger, "meshgate_ledger_outbound_records", "state", "QUEUED")).hasValue(0);
+        assertThat(value(ledger, "meshgate_ledger_outbound_records")).as("one record per file").hasValue(2);
 
         String received = scrape(recipient);
         assertThat(value(received, "meshgate_inbound_messages_total", "mailbox", "X26ABC2", "outcome", "stored"))
                 .hasValue(1);
         assertThat(value(received, "meshgate_inbound_bytes_total", "mailbox", "X26ABC2")).hasValue(content.length);
         assertThat(value(received, "meshgate_inbound_messages_total", "outcome", "failed")).isEmpty();
+        eventually(Duration.ofSeconds(10), "the ledger counted", () -> value(scrape(recipient),
+                "meshgate_ledger_inbound_records", "state", "ACKNOWLEDGED").orElse(0) == 1);
+        assertThat(value(scrape(recipient), "meshgate_ledger_inbound_records")).hasValue(1);
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -298,6 +299,18 @@ public final class H2Ledger implements Ledger {
             }
             return claimed;
         });
+    }
+
+    @Override
+    public Map<OutboundState, Long> countOutbound() {
+        return locked("count outbound", () -> LedgerRows.countByState(connection, "outbound_message",
+                OutboundState.class));
+    }
+
+    @Override
+    public Map<InboundState, Long> countInbound() {
+        return locked("count inbound", () -> LedgerRows.countByState(connection, "inbound_message",
+                InboundState.class));
     }
 
     @Override

@@ -3,6 +3,7 @@ package meshgate.gateway.ledger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -57,6 +58,12 @@ public interface Ledger extends AutoCloseable {
      * others for each record.
      */
     List<OutboundRecord> claimableOutbound(String owner, int limit, Duration lease);
+
+    /** How many outbound records are in each state; every state is present, with 0 when it has none. */
+    Map<OutboundState, Long> countOutbound();
+
+    /** How many inbound records are in each state; every state is present, with 0 when it has none. */
+    Map<InboundState, Long> countInbound();
 
     /** Gives up a claim {@code owner} holds; nothing happens if it holds none. */
     void releaseOutbound(long id, String owner);

@@ -11,7 +11,9 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The columns both SQL ledgers share, and how their rows become records. Instants are kept to the millisecond. */
@@ -166,6 +168,22 @@ final class LedgerRows {
             select.setString(3, InboundState.ACKNOWLEDGED.name());
             return all(select, LedgerRows::inboundRecord);
         }
+    }
+
+    /** Records per state in {@code table}, for every constant of {@code states}. */
+    static <S extends Enum<S>> Map<S, Long> countByState(Connection connection, String table, Class<S> states)
+            throws SQLException {
+        Map<S, Long> counts = new EnumMap<>(states);
+        for (S state : states.getEnumConstants()) {
+            counts.put(state, 0L);
+        }
+        String sql = "SELECT state, COUNT(*) AS records FROM " + table + " GROUP BY state";
+        try (PreparedStatement select = connection.prepareStatement(sql); ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                counts.put(Enum.valueOf(states, rows.getString("state")), rows.getLong("records"));
+            }
+        }
+        return counts;
     }
 
     /** Gives up {@code owner}'s claim on an outbound record; returns how many rows changed. */

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -253,6 +254,18 @@ public final class PostgresLedger implements Ledger {
                 return claimed;
             }
         });
+    }
+
+    @Override
+    public Map<OutboundState, Long> countOutbound() {
+        return connected("count outbound", connection -> LedgerRows.countByState(connection, "outbound_message",
+                OutboundState.class));
+    }
+
+    @Override
+    public Map<InboundState, Long> countInbound() {
+        return connected("count inbound", connection -> LedgerRows.countByState(connection, "inbound_message",
+                InboundState.class));
     }
 
     @Override

@@ -2,6 +2,7 @@ package meshgate.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -14,11 +15,16 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import meshgate.client.MeshClient;
+import meshgate.gateway.ledger.InboundState;
+import meshgate.gateway.ledger.Ledger;
+import meshgate.gateway.ledger.OutboundState;
 
 /**
- * The meters of MeshGate (gateway and DPS jobs), named in one place ({@code docs/operations.md} lists them as Prometheus shows them, e.g.
- * {@code meshgate_outbound_messages_total{mailbox="X26ABC1",outcome="accepted"}}), with the JVM's own meters.
+ * The meters of MeshGate (gateway and DPS jobs), named in one place, with the JVM's own meters.
+ * {@code docs/operations.md} lists them as Prometheus shows them, for example
+ * {@code meshgate_outbound_messages_total{mailbox="X26ABC1",outcome="accepted"}}.
  */
 public final class MeshGateMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
@@ -108,6 +114,64 @@ public final class MeshGateMetrics implements AutoCloseable {
     public void watch(MeshClient client) {
         FunctionCounter.builder("meshgate.mesh.retries", client, MeshClient::retries)
                 .tag("mailbox", client.mailbox()).register(registry);
+    }
+
+    /**
+     * How many ledger records are in each state, read when scraped (at most once a second): the backlog waiting to
+     * be sent ({@code QUEUED}, {@code SENDING}), sent messages not yet collected ({@code ACCEPTED}), files kept in
+     * {@code failed/} ({@code FAILED}).
+     */
+    public void watch(Ledger ledger) {
+        LedgerCounts counts = new LedgerCounts(ledger);
+        for (OutboundState state : OutboundState.values()) {
+            Gauge.builder("meshgate.ledger.outbound.records", counts, c -> c.outbound(state))
+                    .description("Outbound ledger records in this state").tag("state", state.name())
+                    .strongReference(true)
+                    .register(registry);
+        }
+        for (InboundState state : InboundState.values()) {
+            Gauge.builder("meshgate.ledger.inbound.records", counts, c -> c.inbound(state))
+                    .description("Inbound ledger records in this state").tag("state", state.name())
+                    .strongReference(true)
+                    .register(registry);
+        }
+    }
+
+    /** One count of both tables serves every gauge of a scrape. */
+    private static final class LedgerCounts {
+        private static final long FRESH_NANOS = 1_000_000_000L;
+        private final Ledger ledger;
+        private Map<OutboundState, Long> outbound;
+        private Map<InboundState, Long> inbound;
+        private long countedAt;
+
+        LedgerCounts(Ledger ledger) {
+            this.ledger = ledger;
+        }
+
+        synchronized double outbound(OutboundState state) {
+            return refresh() ? outbound.get(state) : Double.NaN;
+        }
+
+        synchronized double inbound(InboundState state) {
+            return refresh() ? inbound.get(state) : Double.NaN;
+        }
+
+        /** False when the ledger cannot be read (closed, or the database is down): the gauges show NaN. */
+        private boolean refresh() {
+            if (outbound != null && System.nanoTime() - countedAt < FRESH_NANOS) {
+                return true;
+            }
+            try {
+                outbound = ledger.countOutbound();
+                inbound = ledger.countInbound();
+                countedAt = System.nanoTime();
+                return true;
+            } catch (RuntimeException e) {
+                outbound = null;
+                return false;
+            }
+        }
     }
 
     @Override

@@ -65,6 +65,26 @@ abstract class LedgerContractTest {
     }
 
     @Test
+    void countsRecordsInEveryState() {
+        assertThat(ledger.countOutbound()).containsOnlyKeys(OutboundState.values()).allSatisfy((state, count) ->
+                assertThat(count).isZero());
+        assertThat(ledger.countInbound()).containsOnlyKeys(InboundState.values());
+
+        ledger.recordOutbound("outbound/a.csv", 1, MODIFIED);
+        ledger.recordOutbound("outbound/b.csv", 1, MODIFIED);
+        ledger.updateOutbound(ledger.recordOutbound("outbound/c.csv", 1, MODIFIED).withState(OutboundState.FAILED));
+        ledger.recordInbound("X26ABC1", "MSG-1");
+        ledger.updateInbound(ledger.recordInbound("X26ABC1", "MSG-2").withState(InboundState.ACKNOWLEDGED));
+        ledger.updateInbound(ledger.recordInbound("X26ABC2", "MSG-3").withState(InboundState.ACKNOWLEDGED));
+
+        assertThat(ledger.countOutbound()).containsEntry(OutboundState.QUEUED, 2L)
+                .containsEntry(OutboundState.FAILED, 1L).containsEntry(OutboundState.SENDING, 0L)
+                .containsEntry(OutboundState.ACCEPTED, 0L);
+        assertThat(ledger.countInbound()).containsEntry(InboundState.LISTED, 1L)
+                .containsEntry(InboundState.ACKNOWLEDGED, 2L).containsEntry(InboundState.STORED, 0L);
+    }
+
+    @Test
     void updatesAndFindsEveryOutboundField() {
         OutboundRecord queued = ledger.recordOutbound("outbound/x.csv", 1234, MODIFIED);
         clock.advance(Duration.ofSeconds(5));
