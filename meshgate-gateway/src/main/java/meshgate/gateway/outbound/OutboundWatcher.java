@@ -82,6 +82,10 @@ public final class OutboundWatcher implements AutoCloseable {
         } finally {
             scanLock.unlock();
         }
+        if (scanRequested.get()) {
+            // Asked for while this scan ran, and turned away by its lock.
+            scanQuietly();
+        }
     }
 
     private void scanOnce() throws IOException {
