@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,12 +13,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Random;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import meshgate.gateway.metrics.MeshGateMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,6 +37,10 @@ class MetricsTest {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final String METRICS = "metrics:\n  port: 0";
+    static final Path ALERT_RULES = Path.of("..", "docs", "monitoring", "meshgate-alerts.yml");
+    /** A meter named in a PromQL expression, with its label matchers if any. */
+    private static final Pattern SELECTOR = Pattern.compile("(meshgate_[a-z_]+)(?:\\{([^}]*)})?");
+    private static final Pattern MATCHER = Pattern.compile("([a-z_]+)\\s*(?:=~|!~|!=|=)");
 
     @TempDir
     static Path dir;
@@ -85,6 +94,8 @@ class MetricsTest {
         assertThat(value(ledger, "meshgate_ledger_outbound_records", "state", "QUEUED")).hasValue(0);
         assertThat(value(ledger, "meshgate_ledger_outbound_records")).as("one record per file").hasValue(2);
 
+        assertThat(problemsOfTheAlertRules(sent, name -> !name.startsWith("meshgate_dps_"))).isEmpty();
+
         String received = scrape(recipient);
         assertThat(value(received, "meshgate_inbound_messages_total", "mailbox", "X26ABC2", "outcome", "stored"))
                 .hasValue(1);
@@ -116,6 +127,56 @@ class MetricsTest {
         assertThat(get(wrongKey, "/metrics", "POST").statusCode()).isEqualTo(405);
         InetSocketAddress address = wrongKey.metricsAddress().orElseThrow();
         assertThat(address.getAddress().isLoopbackAddress()).as("loopback unless told otherwise").isTrue();
+    }
+
+    @Test
+    void theDpsAlertRuleNamesTheMeterTheDpsJobsCount() throws Exception {
+        try (MeshGateMetrics metrics = new MeshGateMetrics()) {
+            metrics.dpsExport("HPV", false);
+            assertThat(problemsOfTheAlertRules(metrics.scrape(null), name -> name.startsWith("meshgate_dps_")))
+                    .isEmpty();
+        }
+    }
+
+    /**
+     * What is wrong with the shipped alert rules ({@code docs/monitoring/meshgate-alerts.yml}) against a real
+     * scrape: each MeshGate meter their expressions name, among those {@code checked}, must be in the scrape, with
+     * every label they match on.
+     */
+    static List<String> problemsOfTheAlertRules(String exposition, Predicate<String> checked) throws Exception {
+        JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(ALERT_RULES.toFile());
+        List<String> problems = new ArrayList<>();
+        int expressions = 0;
+        for (JsonNode group : rules.path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                expressions++;
+                Matcher selector = SELECTOR.matcher(rule.path("expr").asText());
+                while (selector.find()) {
+                    String name = selector.group(1);
+                    if (!checked.test(name)) {
+                        continue;
+                    }
+                    List<String> labels = new ArrayList<>();
+                    if (selector.group(2) != null) {
+                        Matcher matcher = MATCHER.matcher(selector.group(2));
+                        while (matcher.find()) {
+                            labels.add(matcher.group(1));
+                        }
+                    }
+                    boolean found = exposition.lines().map(String::trim).map(SAMPLE::matcher).filter(Matcher::matches)
+                            .filter(sample -> sample.group(1).equals(name))
+                            .anyMatch(sample -> labels.stream().allMatch(label -> sample.group(3) != null
+                                    && sample.group(3).contains(label + "=\"")));
+                    if (!found) {
+                        problems.add(rule.path("alert").asText() + ": no " + name + " with labels " + labels);
+                    }
+                }
+            }
+        }
+        if (expressions == 0) {
+            problems.add("no rules in " + ALERT_RULES);
+        }
+        return problems;
     }
 
     private static String scrape(Gateway gateway) {
