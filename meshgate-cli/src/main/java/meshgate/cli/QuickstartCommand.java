@@ -1,6 +1,11 @@
 package meshgate.cli;
 
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import meshgate.gateway.Gateway;
 import meshgate.gateway.config.GatewayConfigLoader;
 import meshgate.gateway.ledger.InboundRecord;
@@ -33,7 +39,8 @@ import picocli.CommandLine.Spec;
             "     an embedded ledger, both mailboxes;",
             "  4. drops a demo file into DATA_DIR/outbound/ (from X26ABC1 to X26ABC2) and waits until the gateway",
             "     has sent it, received it into DATA_DIR/inbound/X26ABC2/{message_id}.dat, acknowledged it, and",
-            "     MESH's tracking says 'acknowledged'."
+            "     MESH's tracking says 'acknowledged';",
+            "  5. prints the gateway's counts of what it did, from its Prometheus endpoint (/metrics)."
         })
 final class QuickstartCommand implements Callable<Integer> {
     private static final String SENDER = "X26ABC1";
@@ -87,6 +94,14 @@ final class QuickstartCommand implements Callable<Integer> {
                 gateway.trackNow();
                 OutboundState tracked = gateway.ledger().findOutbound(sent.id()).orElseThrow().state();
                 out.printf("   tracking says: %s%n", tracked.name().toLowerCase());
+                InetSocketAddress metrics = gateway.metricsAddress().orElseThrow();
+                URI scrape = URI.create("http://127.0.0.1:" + metrics.getPort() + "/metrics");
+                out.printf("5. Prometheus metrics at %s, for example:%n", scrape);
+                HttpResponse<Stream<String>> meters = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(scrape).build(), HttpResponse.BodyHandlers.ofLines());
+                meters.body().filter(line -> line.startsWith("meshgate_outbound_messages_total")
+                                || line.startsWith("meshgate_inbound_messages_total"))
+                        .forEach(line -> out.printf("   %s%n", line));
             }
         }
         out.println();
@@ -119,6 +134,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 .append("poll_interval: 1s\n")
                 .append("outbound_rescan_interval: 1s\n")
                 .append("outbound_settle_time: 200ms\n")
+                .append("metrics:\n  port: 0\n")
                 .toString();
     }
 

@@ -38,7 +38,9 @@ class QuickstartCommandTest {
         }
         assertThat(archived).hasSize(1);
         assertThat(Files.readString(payloads.get(0))).isEqualTo(Files.readString(archived.get(0)));
-        assertThat(out.toString()).contains("tracking says: acknowledged").contains("Next:");
+        assertThat(out.toString()).contains("tracking says: acknowledged").contains("Next:")
+                .contains("meshgate_outbound_messages_total{mailbox=\"X26ABC1\",outcome=\"accepted\"} 1.0")
+                .contains("meshgate_inbound_messages_total{mailbox=\"X26ABC2\",outcome=\"acknowledged\"} 1.0");
     }
 
     @Test
