@@ -170,7 +170,7 @@ public final class Gateway implements AutoCloseable {
         body.put("status", "UP");
         body.put("node", node);
         body.put("mailboxes", List.copyOf(clients.keySet()));
-        body.put("mailbox_validation_failures", validator.failures());
+        body.put("mailbox_validation_failures", metrics.mailboxValidationFailures());
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -1,6 +1,5 @@
 package meshgate.dps.jobs;
 
-import java.util.concurrent.atomic.AtomicLong;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
 import meshgate.gateway.metrics.MeshGateMetrics;
@@ -12,8 +11,6 @@ public final class MailboxValidationJob {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxValidationJob.class);
 
     private final MeshClient mesh;
-    private final AtomicLong failures = new AtomicLong();
-
     private final MeshGateMetrics metrics;
 
     public MailboxValidationJob(MeshClient mesh, MeshGateMetrics metrics) {
@@ -29,16 +26,10 @@ public final class MailboxValidationJob {
             LOG.info("dps_mailbox_validated mailbox={}", mesh.mailbox());
             return true;
         } catch (MeshException e) {
-            long count = failures.incrementAndGet();
             metrics.mailboxValidated(mesh.mailbox(), false);
             LOG.error("dps_mailbox_validation_failed mailbox={} status={} failures={} reason=\"{}\"", mesh.mailbox(),
-                    e.httpStatus(), count, e.getMessage());
+                    e.httpStatus(), metrics.mailboxValidationFailures(), e.getMessage());
             return false;
         }
-    }
-
-    /** Failed validations since start: the metric to alert on. */
-    public long failures() {
-        return failures.get();
     }
 }

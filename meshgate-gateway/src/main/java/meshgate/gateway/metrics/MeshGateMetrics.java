@@ -55,6 +55,12 @@ public final class MeshGateMetrics implements AutoCloseable {
                 .increment();
     }
 
+    /** Failed mailbox validations since start, over every mailbox. */
+    public long mailboxValidationFailures() {
+        return (long) registry.find("meshgate.mailbox.validations").tag("outcome", "failure").counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
     /** An outbound object accepted by MESH, with its content bytes and the time the send took. */
     public void outboundAccepted(String mailbox, long bytes, Duration took) {
         outbound(mailbox, "accepted").increment();

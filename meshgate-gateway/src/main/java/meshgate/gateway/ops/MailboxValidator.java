@@ -1,7 +1,6 @@
 package meshgate.gateway.ops;
 
 import java.util.Collection;
-import java.util.concurrent.atomic.AtomicLong;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
 import meshgate.gateway.metrics.MeshGateMetrics;
@@ -13,8 +12,6 @@ public final class MailboxValidator {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxValidator.class);
 
     private final Collection<MeshClient> clients;
-    private final AtomicLong failures = new AtomicLong();
-
     private final MeshGateMetrics metrics;
 
     public MailboxValidator(Collection<MeshClient> clients, MeshGateMetrics metrics) {
@@ -31,16 +28,11 @@ public final class MailboxValidator {
                 metrics.mailboxValidated(client.mailbox(), true);
             } catch (MeshException e) {
                 all = false;
-                failures.incrementAndGet();
                 metrics.mailboxValidated(client.mailbox(), false);
                 LOG.error("mailbox_validation_failed mailbox={} status={} reason=\"{}\"", client.mailbox(),
                         e.httpStatus(), e.getMessage());
             }
         }
         return all;
-    }
-
-    public long failures() {
-        return failures.get();
     }
 }
