@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
 
     private final GatewayConfig config;
@@ -172,7 +174,7 @@ public final class Gateway implements AutoCloseable {
         body.put("mailboxes", List.copyOf(clients.keySet()));
         body.put("mailbox_validation_failures", metrics.mailboxValidationFailures());
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body);
+            return JSON.writeValueAsString(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
