@@ -94,7 +94,7 @@ public final class LocalFolderStore implements ObjectStore {
                     String key = keyOf(file);
                     if (key.startsWith(prefix)) {
                         if (isValidKey(key)) {
-                            found.add(new ObjectInfo(key, attrs.size(), lastModified(attrs)));
+                            found.add(info(key, attrs));
                         } else {
                             log.warn("event=store.unusable_name root={} file={}", root, file);
                         }
@@ -130,7 +130,7 @@ public final class LocalFolderStore implements ObjectStore {
             BasicFileAttributes attrs =
                     Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return attrs.isRegularFile()
-                    ? Optional.of(new ObjectInfo(key, attrs.size(), lastModified(attrs)))
+                    ? Optional.of(info(key, attrs))
                     : Optional.empty();
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -330,6 +330,13 @@ public final class LocalFolderStore implements ObjectStore {
     private static boolean isHidden(Path path) {
         Path name = path.getFileName();
         return name != null && name.toString().startsWith(".");
+    }
+
+    private static ObjectInfo info(String key, BasicFileAttributes attrs) {
+        // A rename brings another file (another identity); a write in place moves the time, at full precision.
+        Object identity = attrs.fileKey();
+        String version = (identity == null ? "" : identity + "@") + attrs.lastModifiedTime();
+        return new ObjectInfo(key, attrs.size(), lastModified(attrs), version);
     }
 
     private static Instant lastModified(BasicFileAttributes attrs) {

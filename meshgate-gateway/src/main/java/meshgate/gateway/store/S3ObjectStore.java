@@ -127,7 +127,7 @@ public final class S3ObjectStore implements ObjectStore {
                     continue;
                 }
                 if (isUsableKey(key)) {
-                    found.add(new ObjectInfo(key, object.size(), millis(object.lastModified())));
+                    found.add(new ObjectInfo(key, object.size(), millis(object.lastModified()), object.eTag()));
                 } else {
                     log.warn("event=store.unusable_name bucket={} key={}", bucket, LocalFolderStore.printable(key));
                 }
@@ -144,7 +144,7 @@ public final class S3ObjectStore implements ObjectStore {
         checkKey(key);
         try {
             HeadObjectResponse head = head(key);
-            return Optional.of(new ObjectInfo(key, head.contentLength(), millis(head.lastModified())));
+            return Optional.of(new ObjectInfo(key, head.contentLength(), millis(head.lastModified()), head.eTag()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }

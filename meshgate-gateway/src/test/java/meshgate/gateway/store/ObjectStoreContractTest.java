@@ -60,6 +60,24 @@ abstract class ObjectStoreContractTest {
     }
 
     @Test
+    void tellsAnObjectRewrittenAtTheSameSizeFromTheVersionBefore() throws IOException {
+        store.putText("outbound/daily.csv", "monday", Map.of());
+        ObjectInfo listed = store.list("outbound/").get(0);
+        ObjectInfo before = store.stat("outbound/daily.csv").orElseThrow();
+
+        store.putText("outbound/daily.csv", "friday", Map.of());
+        ObjectInfo after = store.stat("outbound/daily.csv").orElseThrow();
+
+        assertThat(listed.version()).as("listing and stat tell the same version alike").isNotNull()
+                .isEqualTo(before.version());
+        assertThat(listed.sameVersionAs(before)).isTrue();
+        assertThat(after.size()).isEqualTo(before.size());
+        assertThat(after.version()).isNotEqualTo(before.version());
+        assertThat(after.sameVersionAs(before)).as("same size, perhaps the same millisecond: still another version")
+                .isFalse();
+    }
+
+    @Test
     void listsObjectsAtAnyDepthInKeyOrderWithoutInternalFiles() throws IOException {
         store.putText("outbound/b.csv", "b", Map.of("mex-to", "X26ABC2"));
         store.putText("outbound/a.csv", "a", Map.of());
