@@ -38,6 +38,13 @@ public record OutboundRecord(
                 attempts, sentKey, createdAt, updatedAt, startedAt, acceptedAt);
     }
 
+    /** The same record with {@code why} as its reason: what a person should know about this version. */
+    public OutboundRecord withReason(String why) {
+        return new OutboundRecord(id, objectKey, size, lastModified, state, sender, recipient, workflowId, localId,
+                meshMessageId, chunksTotal, chunksAccepted, chunkSize, compress, trackingStatus, why, retryable,
+                attempts, sentKey, createdAt, updatedAt, startedAt, acceptedAt);
+    }
+
     /** Starts (or restarts) sending with resolved routing. */
     public OutboundRecord sending(String from, String to, String workflow, String local, int chunkBytes,
             boolean compressed, Instant now) {

@@ -75,6 +75,14 @@ public final class MeshGateMetrics implements AutoCloseable {
         outbound(mailbox, "failed").increment();
     }
 
+    /**
+     * An outbound object that changed while MESH was being sent it: MESH holds an earlier version, and the changed file
+     * is sent as a message of its own.
+     */
+    public void outboundChangedDuringSend(String mailbox) {
+        outbound(mailbox, "changed_during_send").increment();
+    }
+
     /** An outbound send cut short by something passing (MESH or the network); it is tried again. */
     public void outboundRetried(String mailbox) {
         outbound(mailbox, "retried").increment();

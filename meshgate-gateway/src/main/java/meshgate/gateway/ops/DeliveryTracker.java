@@ -44,7 +44,10 @@ public final class DeliveryTracker {
                 if (state != record.state() || !status.equals(record.trackingStatus())) {
                     String reason = info.statusDescription()
                             .map(d -> info.statusCode().map(c -> c + ": ").orElse("") + d).orElse(null);
-                    ledger.updateOutbound(record.tracked(state, status, state.isFinal() ? reason : null));
+                    // What MESH says about the delivery; else what the gateway noted when sending (a file that
+                    // changed during its send), which the recipient's acknowledgement does not make untrue.
+                    String why = state.isFinal() && reason != null ? reason : record.reason();
+                    ledger.updateOutbound(record.tracked(state, status, why));
                     LOG.info("outbound_tracked message_id={} key={} status={} state={}{}", record.meshMessageId(),
                             record.objectKey(), status, state, reason == null ? "" : " reason=\"" + reason + "\"");
                     if (state.isFinal()) {

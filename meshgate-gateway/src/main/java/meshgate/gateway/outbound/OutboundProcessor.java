@@ -82,6 +82,10 @@ public final class OutboundProcessor {
             // A failed object back in outbound/ was put there again by a person: try it again.
             record = ledger.updateOutbound(record.withState(OutboundState.QUEUED));
         }
+        if (record.state() == OutboundState.SUPERSEDED) {
+            // The file is back to a version it changed from before it was sent: that version is the one to send.
+            record = ledger.updateOutbound(record.withState(OutboundState.QUEUED));
+        }
         if (record.state() != OutboundState.QUEUED && record.state() != OutboundState.SENDING) {
             return finishSent(record);
         }
@@ -109,6 +113,10 @@ public final class OutboundProcessor {
                 .or(parameters::localId)
                 .orElseGet(() -> "meshgate-" + UUID.randomUUID());
         boolean resuming = record.state() == OutboundState.SENDING;
+        Optional<OutboundRecord> superseded = changedBeforeSend(object, record);
+        if (superseded.isPresent()) {
+            return superseded.get();
+        }
         record = ledger.updateOutbound(record.sending(parameters.from(), parameters.to(), parameters.workflowId(),
                 localId, chunkSize, compress, clock.instant()));
         OutboundMessage message = message(parameters, localId, compress);
@@ -150,7 +158,62 @@ public final class OutboundProcessor {
                 result.chunks(), compress);
         metrics.outboundAccepted(parameters.from(), object.size(),
                 java.time.Duration.ofNanos(System.nanoTime() - started));
+        return finishAccepted(accepted, object);
+    }
+
+    /**
+     * Just before sending, the file must still be the version that was listed and settled. If a writer has changed it
+     * since, this version is not sent (nor the rest of it, when resuming): the changed file is a version of its own,
+     * which the next scan finds and sends once it has settled.
+     */
+    private Optional<OutboundRecord> changedBeforeSend(ObjectInfo listed, OutboundRecord record) throws IOException {
+        Optional<ObjectInfo> current = store.stat(listed.key());
+        if (current.isEmpty() || current.get().sameVersionAs(listed)) {
+            return Optional.empty();
+        }
+        LOG.info("outbound_changed_before_send key={} bytes={} now_bytes={} chunks_sent={}", listed.key(),
+                listed.size(), current.get().size(), record.chunksAccepted());
+        String reason = "the file changed before this version was sent (" + listed.size() + " bytes, modified at "
+                + listed.lastModified() + "; now " + current.get().size() + " bytes, modified at "
+                + current.get().lastModified() + "): the changed file is sent as a version of its own";
+        return Optional.of(ledger.updateOutbound(record.withState(OutboundState.SUPERSEDED).withReason(reason)));
+    }
+
+    /** MESH has the version that was listed: the file is archived only if it is still that version. */
+    private OutboundRecord finishAccepted(OutboundRecord accepted, ObjectInfo sent) throws IOException {
+        Optional<ObjectInfo> now = store.stat(sent.key());
+        if (now.isPresent() && !now.get().sameVersionAs(sent)) {
+            return changedDuringSend(accepted, sent, now.get());
+        }
         return finishSent(accepted);
+    }
+
+    /**
+     * A writer changed the file while it was being sent: MESH accepted the earlier version, which the file no longer
+     * is. The file is not archived as sent: it stays in outbound/, and once settled it is sent as a new version. The
+     * record, the log, a counter and a note under sent/{message_id}/ say what MESH received.
+     */
+    private OutboundRecord changedDuringSend(OutboundRecord accepted, ObjectInfo sent, ObjectInfo now)
+            throws IOException {
+        String messageId = accepted.meshMessageId();
+        String reason = "the file changed while it was being sent: MESH accepted message " + messageId
+                + " with the version of " + sent.size() + " bytes modified at " + sent.lastModified()
+                + "; the file now has " + now.size() + " bytes, modified at " + now.lastModified()
+                + ", and stays in outbound/ to be sent as a new message";
+        OutboundRecord recorded = ledger.updateOutbound(accepted.withReason(reason));
+        String noteKey = SENT + messageId + "/" + relative(sent.key()) + ".reason.txt";
+        LOG.warn("outbound_changed_during_send key={} message_id={} sent_bytes={} now_bytes={} note_key={}",
+                sent.key(), messageId, sent.size(), now.size(), noteKey);
+        metrics.outboundChangedDuringSend(accepted.sender());
+        store.putText(noteKey, "MeshGate sent an earlier version of " + sent.key() + " than the one there now.\n"
+                + "message_id: " + messageId + "\n"
+                + "sent: " + sent.size() + " bytes, modified at " + sent.lastModified() + "\n"
+                + "now: " + now.size() + " bytes, modified at " + now.lastModified() + "\n"
+                + "at: " + clock.instant() + "\n"
+                + "The file was still being written when it was sent. It was not archived here: it stays in outbound/"
+                + " and is sent as a new message once it has settled. Tell the recipient to ignore message "
+                + messageId + ".\n", Map.of());
+        return recorded;
     }
 
     private boolean startsWithGzipMagic(String key) throws IOException {
