@@ -156,6 +156,57 @@ class OutboundFileVersionTest {
         }
     }
 
+    @Test
+    void archivesAgainWithoutSendingAFileDroppedAgainUnchanged() throws Exception {
+        byte[] content = "NHS_NUMBER\n9434765919\n".getBytes(StandardCharsets.UTF_8);
+        fixture.drop("X26ABC1", "again/daily.csv", content, metadata("X26ABC2").replace("}",
+                ", \"mex-localid\": \"dropped-again-1\"}"));
+        OutboundRecord sent = awaitArchived("outbound/again/daily.csv", content.length);
+        Path root = fixture.root("X26ABC1");
+        Path archived = root.resolve(sent.sentKey());
+
+        // The same bytes under the same name with the same modification time: `cp -p` back from sent/.
+        Path again = outbound("again/daily.csv");
+        Files.copy(root.resolve(sent.sentKey() + ".meta.json"), again.resolveSibling("daily.csv.meta.json"),
+                StandardCopyOption.COPY_ATTRIBUTES);
+        Path hidden = again.resolveSibling(".daily.csv.copying");
+        Files.copy(archived, hidden, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(hidden, again, StandardCopyOption.ATOMIC_MOVE);
+        assertThat(millis(again)).as("the same modification time, to the millisecond the gateway keeps")
+                .isEqualTo(millis(archived));
+
+        eventually(WAIT, "the file dropped again has left outbound/", () -> !Files.exists(again));
+        assertThat(archived).hasBinaryContent(content);
+        assertThat(sender.ledger().outbound(OutboundState.values()).stream()
+                .filter(r -> r.objectKey().equals("outbound/again/daily.csv")))
+                .as("one version, sent once").hasSize(1);
+        try (MeshClient recipient = client("X26ABC2")) {
+            assertThat(recipient.inbox().stream()
+                    .filter(id -> recipient.headers(id).localId().orElse("").equals("dropped-again-1")))
+                    .as("sent once").containsExactly(sent.meshMessageId());
+        }
+    }
+
+    @Test
+    void sendsAFileDroppedAgainWithNewContentAsANewMessage() throws Exception {
+        byte[] monday = "monday\n".getBytes(StandardCharsets.UTF_8);
+        byte[] tuesday = "tuesday\n".getBytes(StandardCharsets.UTF_8);
+        fixture.drop("X26ABC1", "daily/daily.csv", monday, metadata("X26ABC2"));
+        OutboundRecord first = awaitArchived("outbound/daily/daily.csv", monday.length);
+
+        fixture.drop("X26ABC1", "daily/daily.csv", tuesday, metadata("X26ABC2"));
+        OutboundRecord second = awaitArchived("outbound/daily/daily.csv", tuesday.length);
+
+        assertThat(second.meshMessageId()).isNotEqualTo(first.meshMessageId());
+        Path root = fixture.root("X26ABC1");
+        assertThat(root.resolve(first.sentKey())).hasBinaryContent(monday);
+        assertThat(root.resolve(second.sentKey())).hasBinaryContent(tuesday);
+        try (MeshClient recipient = client("X26ABC2")) {
+            assertThat(download(recipient, first.meshMessageId())).isEqualTo(monday);
+            assertThat(download(recipient, second.meshMessageId())).isEqualTo(tuesday);
+        }
+    }
+
     private static OutboundRecord awaitArchived(String key, long size) throws InterruptedException {
         eventually(WAIT, key + " (" + size + " bytes) sent and archived",
                 () -> record(key, size).filter(r -> r.sentKey() != null).isPresent());

@@ -233,10 +233,19 @@ public final class OutboundProcessor {
         return builder.build();
     }
 
-    /** After MESH accepted: the object leaves outbound/ (archived under sent/ or deleted). */
+    /**
+     * After MESH accepted: the object leaves outbound/ (archived under sent/ or deleted). A version already archived
+     * that is under outbound/ again (the same key, size and modification time) was put back by someone: it was sent,
+     * so it is archived again, not sent again.
+     */
     private OutboundRecord finishSent(OutboundRecord record) throws IOException {
-        if (record.sentKey() != null || store.stat(record.objectKey()).isEmpty()) {
+        if (store.stat(record.objectKey()).isEmpty()) {
             return record;
+        }
+        if (record.sentKey() != null) {
+            LOG.warn("outbound_already_sent key={} bytes={} last_modified={} message_id={} earlier_sent_key=\"{}\"",
+                    record.objectKey(), record.size(), record.lastModified(), record.meshMessageId(),
+                    record.sentKey());
         }
         String sentKey;
         if (config.sentAction() == SentAction.DELETE) {
