@@ -69,8 +69,8 @@ class OutboundFileVersionTest {
         Path file = outbound("growing/daily.csv");
         Files.createDirectories(file.getParent());
         Files.writeString(file.resolveSibling("daily.csv.meta.json"), metadata("X26ABC2"));
-        // Each MESH request takes a while, so that the writer's second burst lands while the send is in flight.
-        fixture.sandbox.faults().latency(Duration.ofMillis(1500));
+        // Each MESH request takes 3 s, so that the writer's second burst lands while chunk 2 is in flight.
+        fixture.sandbox.faults().latency(Duration.ofMillis(3000));
         try (OutputStream writer = Files.newOutputStream(file)) {
             writer.write(first);
             writer.flush();
