@@ -40,7 +40,9 @@ class FailedFilesTest {
         fixture.drop("X26ABC1", "daily.csv", "monday".getBytes(StandardCharsets.UTF_8), null);
         eventually(Duration.ofSeconds(30), "Monday's file in failed/", () -> dataFiles(failed).size() == 1);
         fixture.drop("X26ABC1", "daily.csv", "tuesday".getBytes(StandardCharsets.UTF_8), null);
-        eventually(Duration.ofSeconds(30), "Tuesday's file in failed/ too", () -> dataFiles(failed).size() == 2);
+        eventually(Duration.ofSeconds(30), "Tuesday's file in failed/ too, each with its reason", () ->
+                dataFiles(failed).size() == 2 && dataFiles(failed).stream().allMatch(file ->
+                        Files.exists(file.resolveSibling(file.getFileName() + ".reason.txt"))));
 
         List<Path> kept = dataFiles(failed);
         assertThat(kept).extracting(p -> p.getFileName().toString()).contains("daily.csv")
