@@ -1,19 +1,21 @@
 package meshgate.gateway.inbound;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import meshgate.client.MessageMetadata;
+import meshgate.gateway.store.ObjectStore;
 
 /**
  * Where a received message is stored. By default {@code inbound/{mailbox}/{message_id}.dat}, or {@code .ctl} for a
  * REPORT. With {@code use_sender_filename}, DATA messages keep the sender's {@code mex-filename}, cut down to a plain
- * file name so that it can never leave its folder. With {@code use_legacy_inbound_location}, each mailbox's own
- * configured folder replaces {@code inbound/{mailbox}}.
+ * file name so that it can never leave its folder, and only when it fits: a name that, with the message id before
+ * it (see {@link #disambiguated}), is longer than {@link ObjectStore#MAX_NAME_BYTES} in UTF-8 gives way to
+ * {@code {message_id}.dat}. With {@code use_legacy_inbound_location}, each mailbox's own configured folder replaces
+ * {@code inbound/{mailbox}}.
  */
 public final class InboundLayout {
-    private static final int MAX_NAME = 200;
-
     private final boolean useSenderFilename;
     private final boolean legacyLocation;
     private final Map<String, String> legacyFolders;
@@ -43,7 +45,8 @@ public final class InboundLayout {
             return folder + "/" + messageId + ".ctl";
         }
         if (useSenderFilename) {
-            Optional<String> name = metadata.fileName().flatMap(InboundLayout::sanitise);
+            Optional<String> name = metadata.fileName().flatMap(InboundLayout::sanitise)
+                    .filter(n -> fits(n, messageId));
             if (name.isPresent()) {
                 return folder + "/" + name.get();
             }
@@ -73,10 +76,12 @@ public final class InboundLayout {
         if (name.isEmpty() || name.startsWith(".") || name.toLowerCase(Locale.ROOT).endsWith(".meta.json")) {
             return Optional.empty();
         }
-        if (name.length() > MAX_NAME) {
-            name = name.substring(name.length() - MAX_NAME);
-        }
         return Optional.of(name);
+    }
+
+    /** Whether the name, even with the message id before it, can be written by every store. */
+    private static boolean fits(String name, String messageId) {
+        return (messageId + "_" + name).getBytes(StandardCharsets.UTF_8).length <= ObjectStore.MAX_NAME_BYTES;
     }
 
     private static String stripSlashes(String folder) {

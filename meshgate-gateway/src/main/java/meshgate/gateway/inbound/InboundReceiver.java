@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import meshgate.client.MeshClient;
 import meshgate.client.MessageInputStream;
@@ -16,6 +20,8 @@ import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.gateway.ledger.InboundRecord;
 import meshgate.gateway.ledger.InboundState;
 import meshgate.gateway.ledger.Ledger;
+import meshgate.gateway.store.MetadataUnreadableException;
+import meshgate.gateway.store.ObjectInfo;
 import meshgate.gateway.store.ObjectStore;
 import meshgate.gateway.store.ObjectWriter;
 import meshgate.protocol.MeshHeaders;
@@ -97,29 +103,33 @@ public final class InboundReceiver {
         String messageId = record.messageId();
         try (MessageInputStream in = client.open(messageId)) {
             MessageMetadata metadata = in.metadata();
-            String key = keyFor(record.mailbox(), messageId, metadata);
-            long size;
-            if (metadata.isReport()) {
+            List<String> keys = keysFor(record.mailbox(), messageId, metadata);
+            Optional<Stored> earlier = storedEarlier(keys, messageId);
+            Stored stored;
+            if (earlier.isPresent()) {
+                // Stored before a crash or a failed ledger update: it keeps its key, and is not stored twice.
+                stored = earlier.get();
+            } else if (metadata.isReport()) {
                 byte[] control = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reportFields(metadata));
                 in.transferTo(OutputStream.nullOutputStream());
-                store.putText(key, new String(control, java.nio.charset.StandardCharsets.UTF_8),
+                store.putText(keys.get(0), new String(control, java.nio.charset.StandardCharsets.UTF_8),
                         storedMetadata(metadata, messageId));
-                size = control.length;
+                stored = new Stored(keys.get(0), control.length);
             } else {
                 try {
-                    size = copy(in.decoded(crumbSize), key, storedMetadata(metadata, messageId));
+                    stored = copy(in.decoded(crumbSize), keys, storedMetadata(metadata, messageId));
                 } catch (IOException e) {
                     if (!metadata.isGzipEncoded() || !isUndecodable(e)) {
                         throw e;
                     }
-                    size = storeAsReceived(client, messageId, key, metadata, e);
+                    stored = storeAsReceived(client, messageId, keys, metadata, e);
                 }
             }
-            metrics.inboundStored(record.mailbox(), size);
+            metrics.inboundStored(record.mailbox(), stored.size());
             LOG.info("inbound_stored mailbox={} message_id={} key={} bytes={} type={}", record.mailbox(), messageId,
-                    key, size, metadata.messageType());
+                    stored.key(), stored.size(), metadata.messageType());
             return ledger.updateInbound(record.stored(metadata.messageType(), metadata.from().orElse(null),
-                    metadata.workflowId().orElse(null), key, size));
+                    metadata.workflowId().orElse(null), stored.key(), stored.size()));
         }
     }
 
@@ -127,15 +137,15 @@ public final class InboundReceiver {
      * A message that says it is gzip-encoded but is not valid gzip is kept as received rather than refused forever:
      * its metadata keeps {@code content-encoding} and says why it was not decoded.
      */
-    private long storeAsReceived(MeshClient client, String messageId, String key, MessageMetadata metadata,
-            IOException why) throws IOException {
+    private Stored storeAsReceived(MeshClient client, String messageId, List<String> keys,
+            MessageMetadata metadata, IOException why) throws IOException {
         Map<String, String> kept = new TreeMap<>(metadata.headers());
         kept.put(MeshHeaders.MESSAGE_ID, messageId);
         kept.put("meshgate-not-decoded", "gzip content could not be decoded: " + why.getMessage());
         LOG.warn("inbound_not_decoded mailbox={} message_id={} reason=\"{}\" note=\"stored as received\"",
                 client.mailbox(), messageId, why.getMessage());
         try (MessageInputStream raw = client.open(messageId)) {
-            return copy(raw, key, kept);
+            return copy(raw, keys, kept);
         }
     }
 
@@ -150,26 +160,59 @@ public final class InboundReceiver {
         return false;
     }
 
-    private String keyFor(String mailbox, String messageId, MessageMetadata metadata) throws IOException {
+    /** The keys a message may take, in order: its layout's key, then the same with the message id before it. */
+    private List<String> keysFor(String mailbox, String messageId, MessageMetadata metadata) {
         String key = layout.key(mailbox, messageId, metadata);
-        if (store.stat(key).isPresent()
-                && !messageId.equals(store.decodedMetadata(key).get(MeshHeaders.MESSAGE_ID))) {
-            return layout.disambiguated(key, messageId);
-        }
-        return key;
+        return List.of(key, layout.disambiguated(key, messageId));
     }
 
-    private long copy(InputStream content, String key, Map<String, String> metadata) throws IOException {
+    /** The object already holding this message under one of its keys, if an earlier attempt stored it. */
+    private Optional<Stored> storedEarlier(List<String> keys, String messageId) throws IOException {
+        for (String key : keys) {
+            Optional<ObjectInfo> object = store.stat(key);
+            if (object.isPresent() && messageId.equals(messageIdOf(key))) {
+                return Optional.of(new Stored(key, object.get().size()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String messageIdOf(String key) throws IOException {
+        try {
+            return store.decodedMetadata(key).get(MeshHeaders.MESSAGE_ID);
+        } catch (MetadataUnreadableException | NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Streams the content into the store and claims the first free key for it: claiming is atomic, so two messages
+     * of one name, downloaded at once, never take the same key, and nothing already stored is replaced.
+     */
+    private Stored copy(InputStream content, List<String> keys, Map<String, String> metadata) throws IOException {
         long size = 0;
-        try (ObjectWriter writer = store.create(key)) {
+        try (ObjectWriter writer = store.create(keys.get(0))) {
             OutputStream out = writer.stream();
             byte[] crumb = new byte[crumbSize];
             for (int read; (read = content.read(crumb)) >= 0; size += read) {
                 out.write(crumb, 0, read);
             }
-            writer.commit(metadata);
+            for (String key : keys) {
+                try {
+                    writer.commitNew(key, metadata);
+                    return new Stored(key, size);
+                } catch (FileAlreadyExistsException taken) {
+                    LOG.info("inbound_key_taken key={} message_id={} note=\"another object holds it\"", key,
+                            metadata.get(MeshHeaders.MESSAGE_ID));
+                }
+            }
         }
-        return size;
+        throw new FileAlreadyExistsException(keys.get(0), null, "every key this message may take holds another "
+                + "object: " + keys);
+    }
+
+    /** Where a message was stored, and its stored size. */
+    private record Stored(String key, long size) {
     }
 
     /** The MESH headers to keep beside the payload; the transport encoding is gone once decoded. */

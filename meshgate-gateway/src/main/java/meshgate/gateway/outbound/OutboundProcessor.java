@@ -252,18 +252,24 @@ public final class OutboundProcessor {
             store.delete(record.objectKey());
             sentKey = "";
         } else {
-            sentKey = SENT + record.meshMessageId() + "/" + relative(record.objectKey());
-            store.move(record.objectKey(), sentKey);
+            sentKey = ArchiveKeys.moveKeepingBoth(store, record.objectKey(),
+                    SENT + record.meshMessageId() + "/" + relative(record.objectKey()), clock.instant());
         }
         return ledger.updateOutbound(record.sentTo(sentKey));
     }
 
-    /** Moves the object to failed/, with a readable reason beside it, and records why. */
+    /**
+     * Moves the object to failed/, never over another failed file (a second file of the same name is kept beside
+     * it, named with the time), with a readable reason beside it, and records why.
+     */
     private OutboundRecord fail(OutboundRecord record, String reason) throws IOException {
         String failedKey = FAILED + relative(record.objectKey());
         Instant now = clock.instant();
         if (store.stat(record.objectKey()).isPresent()) {
-            store.move(record.objectKey(), failedKey);
+            failedKey = ArchiveKeys.moveKeepingBoth(store, record.objectKey(), failedKey, now);
+        } else {
+            // Nothing to keep; the reason must not take the place of another failed file's.
+            failedKey = ArchiveKeys.alternative(failedKey, now, 1);
         }
         store.putText(failedKey + ".reason.txt", "MeshGate could not send " + record.objectKey() + "\n"
                 + "reason: " + reason + "\n"

@@ -14,6 +14,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -53,6 +55,7 @@ public final class LocalFolderStore implements ObjectStore {
     private static final int BUFFER_BYTES = 64 * 1024;
     /** Sidecars are written by hand or by us and hold a few headers; anything larger is not a sidecar. */
     private static final long MAX_SIDECAR_BYTES = 1024 * 1024;
+    private static final int MAX_FILE_NAME_BYTES = 255;
 
     private final Path root;
     private final ObjectMapper json = new ObjectMapper();
@@ -165,6 +168,7 @@ public final class LocalFolderStore implements ObjectStore {
     @Override
     public ObjectWriter create(String key) throws IOException {
         Path file = pathOf(key);
+        checkFits(key, tempBeside(file));
         Files.createDirectories(file.getParent());
         return new FolderObjectWriter(file);
     }
@@ -204,6 +208,38 @@ public final class LocalFolderStore implements ObjectStore {
             Files.deleteIfExists(targetSidecar);
         }
         moveAtomically(source, target);
+        Files.deleteIfExists(sourceSidecar);
+        forceDirectory(target.getParent());
+        forceDirectory(source.getParent());
+    }
+
+    @Override
+    public void moveNew(String from, String to) throws IOException {
+        Path source = pathOf(from);
+        Path target = pathOf(to);
+        if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(from);
+        }
+        if (source.equals(target)) {
+            throw new FileAlreadyExistsException(to);
+        }
+        Files.createDirectories(target.getParent());
+        Path sourceSidecar = sidecarOf(source);
+        Path sidecarCopy = null;
+        try {
+            if (Files.exists(sourceSidecar, LinkOption.NOFOLLOW_LINKS)) {
+                sidecarCopy = tempBeside(sidecarOf(target));
+                Files.copy(sourceSidecar, sidecarCopy);
+                force(sidecarCopy);
+            }
+            linkNew(source, target, sidecarCopy);
+        } finally {
+            if (sidecarCopy != null) {
+                Files.deleteIfExists(sidecarCopy);
+            }
+        }
+        // Only now does the source go: a crash before this leaves the object under both keys, never under none.
+        Files.deleteIfExists(source);
         Files.deleteIfExists(sourceSidecar);
         forceDirectory(target.getParent());
         forceDirectory(source.getParent());
@@ -265,18 +301,87 @@ public final class LocalFolderStore implements ObjectStore {
             Files.deleteIfExists(sidecar);
             return;
         }
-        Path temp = tempBeside(sidecar);
+        Path temp = writeTempSidecar(sidecar, metadata);
         try {
-            ByteBuffer bytes = ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                channel.force(true);
-            }
             moveAtomically(temp, sidecar);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The metadata written, forced to disk, under a hidden name beside {@code sidecar}. */
+    private Path writeTempSidecar(Path sidecar, Map<String, String> metadata) throws IOException {
+        Path temp = tempBeside(sidecar);
+        ByteBuffer bytes = ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return temp;
+    }
+
+    /**
+     * Gives {@code data} the name {@code target}, and {@code sidecar} (if any) the target's sidecar name, only if
+     * neither name is taken. The sidecar is claimed first, so the object is never seen without its metadata; a
+     * sidecar without its object is a claim in progress (or left by a crash) and counts as taken. Nothing of ours is
+     * left under the target's names when it is taken.
+     */
+    private void linkNew(Path data, Path target, Path sidecar) throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(keyOf(target));
+        }
+        Path targetSidecar = sidecarOf(target);
+        boolean sidecarClaimed = false;
+        try {
+            if (sidecar != null) {
+                claimName(sidecar, targetSidecar);
+                sidecarClaimed = true;
+            }
+            claimName(data, target);
+        } catch (IOException e) {
+            if (sidecarClaimed) {
+                Files.deleteIfExists(targetSidecar);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A hard link is created only if its name is free, atomically, where a rename would replace what is there; the
+     * caller removes the old name. Where links are not supported, a rename that checks first is the best there is.
+     */
+    private static void claimName(Path from, Path to) throws IOException {
+        try {
+            Files.createLink(to, from);
+        } catch (FileAlreadyExistsException | NoSuchFileException e) {
+            throw e;
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            log.debug("event=store.link_unsupported file={} error={}", to, e.toString());
+            Files.move(from, to);
+        }
+    }
+
+    /**
+     * File systems limit a name to 255 bytes, and the store's own names beside an object (its hidden temporary file,
+     * its sidecar's) are longer than the object's: a key they do not fit is refused before anything is written.
+     */
+    private static void checkFits(String key, Path internal) {
+        int bytes = internal.getFileName().toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_FILE_NAME_BYTES) {
+            throw new IllegalArgumentException("object name too long: the store's own file beside it would be "
+                    + bytes + " bytes in UTF-8, more than the " + MAX_FILE_NAME_BYTES + " a file system allows (keep "
+                    + "names within " + MAX_NAME_BYTES + " bytes): \"" + printable(key) + "\"");
+        }
+    }
+
+    private static void checkMetadataFits(String key, Path file, Map<String, String> metadata) {
+        if (!metadata.isEmpty()) {
+            checkFits(key, tempBeside(sidecarOf(file)));
         }
     }
 
@@ -435,15 +540,45 @@ public final class LocalFolderStore implements ObjectStore {
             }
             finished = true;
             try {
-                buffer.flush();
-                channel.force(true);
-                channel.close();
+                checkMetadataFits(keyOf(file), file, metadata);
+                seal();
                 writeSidecar(file, metadata);
                 moveAtomically(temp, file);
                 forceDirectory(file.getParent());
             } finally {
                 channel.close();
                 Files.deleteIfExists(temp);
+            }
+        }
+
+        @Override
+        public void commitNew(String key, Map<String, String> metadata) throws IOException {
+            if (finished) {
+                throw new IllegalStateException("already committed or closed: " + file);
+            }
+            Path target = pathOf(key);
+            checkMetadataFits(key, target, metadata);
+            Files.createDirectories(target.getParent());
+            seal();
+            Path sidecar = metadata.isEmpty() ? null : writeTempSidecar(sidecarOf(target), metadata);
+            try {
+                linkNew(temp, target, sidecar);
+            } finally {
+                if (sidecar != null) {
+                    Files.deleteIfExists(sidecar);
+                }
+            }
+            finished = true;
+            Files.deleteIfExists(temp);
+            forceDirectory(target.getParent());
+        }
+
+        /** Content forced to disk and the file closed, once, before it takes any name. */
+        private void seal() throws IOException {
+            if (channel.isOpen()) {
+                buffer.flush();
+                channel.force(true);
+                channel.close();
             }
         }
 

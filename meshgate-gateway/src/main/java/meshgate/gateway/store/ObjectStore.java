@@ -14,6 +14,13 @@ import meshgate.client.MessageContent;
  */
 public interface ObjectStore extends AutoCloseable {
     /**
+     * The most UTF-8 bytes the last segment of a new object's key may have. File systems allow 255 bytes per name,
+     * and a store's own names beside an object (a hidden temporary file, a metadata sidecar and its temporary file)
+     * add up to 53 more.
+     */
+    int MAX_NAME_BYTES = 200;
+
+    /**
      * Every object whose key starts with {@code prefix}, at any depth, in key order. Store-internal files (metadata
      * sidecars, writes in progress) never appear.
      */
@@ -61,6 +68,12 @@ public interface ObjectStore extends AutoCloseable {
 
     /** Moves an object and its metadata to another key, replacing what is there. */
     void move(String from, String to) throws IOException;
+
+    /**
+     * Moves an object and its metadata to {@code to} only if no object holds it, claiming the key atomically; else
+     * {@link java.nio.file.FileAlreadyExistsException}, and both objects stay as they were.
+     */
+    void moveNew(String from, String to) throws IOException;
 
     /** Deletes an object and its metadata; nothing happens if it is absent. */
     void delete(String key) throws IOException;

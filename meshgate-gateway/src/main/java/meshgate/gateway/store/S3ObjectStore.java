@@ -1,5 +1,8 @@
 package meshgate.gateway.store;
 
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +11,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -63,6 +67,13 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * known, it is copied within S3 onto its key with that metadata and the hidden copy is deleted. Uploads interrupted
  * by a crash leave incomplete multipart uploads (a bucket lifecycle rule that aborts them after a day clears them)
  * or, rarely, a hidden {@code .upload} object, which listings never show.
+ *
+ * <p>AWS allows 2 KB of user metadata per object (names and values, in UTF-8), and S3-API test servers do not hold
+ * to it, so the store does: when the headers do not fit, the largest go to a sidecar object {@code {key}.meta.json}
+ * (a JSON object of names to text, as a local folder's sidecar), written before the object, and the object carries
+ * {@code x-amz-meta-meshgate-sidecar: true}. {@link #metadata} returns both together; a move or delete takes the
+ * sidecar along. Writes that must not replace ({@link ObjectWriter#commitNew}, {@link #moveNew}) look first and then
+ * write with {@code If-None-Match: *}, which S3 enforces atomically.
  */
 public final class S3ObjectStore implements ObjectStore {
     /** S3's smallest part, other than the last. */
@@ -74,6 +85,13 @@ public final class S3ObjectStore implements ObjectStore {
     /** S3 allows 1,024 bytes; the rest is room for the hidden upload key beside an object. */
     private static final int MAX_KEY_BYTES = 960;
     private static final String UPLOAD_SUFFIX = ".upload";
+    /** AWS's limit on an object's user metadata: the UTF-8 bytes of its names and values. */
+    static final int MAX_USER_METADATA_BYTES = 2048;
+    /** Counted with each name, so that the limit holds however a server counts the names. */
+    private static final String USER_METADATA_PREFIX = "x-amz-meta-";
+    /** On an object whose headers did not all fit in its user metadata: the rest are in its sidecar. */
+    static final String SIDECAR_HEADER = "meshgate-sidecar";
+    private static final String IF_NONE_MATCH_ANY = "*";
     private static final String CONTENT_TYPE = "content-type";
     private static final String CONTENT_ENCODING = "content-encoding";
     /** What S3 and the SDK put on an object sent without a type: the same as having none. */
@@ -82,6 +100,7 @@ public final class S3ObjectStore implements ObjectStore {
     private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
 
     private final S3Client s3;
+    private final ObjectMapper json = new ObjectMapper();
     private final String bucket;
     private final int partSize;
     private final long maxCopySize;
@@ -168,7 +187,12 @@ public final class S3ObjectStore implements ObjectStore {
         if (encoding != null) {
             metadata.put(CONTENT_ENCODING, quotePlus(encoding));
         }
-        new TreeMap<>(head.metadata()).forEach((name, value) -> metadata.put(name.toLowerCase(Locale.ROOT), value));
+        Map<String, String> user = new TreeMap<>();
+        head.metadata().forEach((name, value) -> user.put(name.toLowerCase(Locale.ROOT), value));
+        if (user.remove(SIDECAR_HEADER) != null) {
+            readSidecar(key).forEach((name, value) -> user.put(name, quotePlus(value)));
+        }
+        metadata.putAll(user);
         return metadata;
     }
 
@@ -188,11 +212,8 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void putText(String key, String text, Map<String, String> metadata) throws IOException {
         checkKey(key);
-        Headers headers = Headers.of(metadata);
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        call("put", key, () -> s3.putObject(b -> b.bucket(bucket).key(key).metadata(headers.user())
-                .contentType(headers.contentType()).contentEncoding(headers.contentEncoding()),
-                RequestBody.fromBytes(bytes)));
+        put(key, Headers.of(metadata), RequestBody.fromBytes(bytes), bytes.length, null);
     }
 
     @Override
@@ -203,11 +224,41 @@ public final class S3ObjectStore implements ObjectStore {
             return;
         }
         HeadObjectResponse source = head(from);
-        if (source.contentLength() <= maxCopySize) {
-            call("copy", from, () -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from)
-                    .destinationBucket(bucket).destinationKey(to).metadataDirective(MetadataDirective.COPY)));
-        } else {
-            copyInParts(from, source.eTag(), source.contentLength(), to, Headers.of(source));
+        moveObject(from, source, to, null);
+    }
+
+    @Override
+    public void moveNew(String from, String to) throws IOException {
+        checkKey(from);
+        checkKey(to);
+        HeadObjectResponse source = head(from);
+        checkAbsent(to);
+        moveObject(from, source, to, IF_NONE_MATCH_ANY);
+    }
+
+    /** Copies the object (its sidecar first) onto {@code to}, then deletes the source. */
+    private void moveObject(String from, HeadObjectResponse source, String to, String ifNoneMatch)
+            throws IOException {
+        boolean sidecar = hasSidecar(source);
+        if (sidecar) {
+            conditionally(to, ifNoneMatch, () -> call("copy", sidecarKey(from), () -> s3.copyObject(b -> b
+                    .sourceBucket(bucket).sourceKey(sidecarKey(from)).destinationBucket(bucket)
+                    .destinationKey(sidecarKey(to)).metadataDirective(MetadataDirective.COPY)
+                    .ifNoneMatch(ifNoneMatch))));
+        }
+        try {
+            if (source.contentLength() <= maxCopySize) {
+                conditionally(to, ifNoneMatch, () -> call("copy", from, () -> s3.copyObject(b -> b.sourceBucket(bucket)
+                        .sourceKey(from).destinationBucket(bucket).destinationKey(to)
+                        .metadataDirective(MetadataDirective.COPY).ifNoneMatch(ifNoneMatch))));
+            } else {
+                copyInParts(from, source.eTag(), source.contentLength(), to, Headers.of(source), ifNoneMatch);
+            }
+        } catch (FileAlreadyExistsException e) {
+            if (sidecar) {
+                deleteQuietly(sidecarKey(to));
+            }
+            throw e;
         }
         delete(from);
     }
@@ -216,6 +267,8 @@ public final class S3ObjectStore implements ObjectStore {
     public void delete(String key) throws IOException {
         checkKey(key);
         call("delete", key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+        // Its headers that did not fit in S3's metadata, if it had any: one request is cheaper than asking first.
+        call("delete", sidecarKey(key), () -> s3.deleteObject(b -> b.bucket(bucket).key(sidecarKey(key))));
     }
 
     @Override
@@ -237,19 +290,119 @@ public final class S3ObjectStore implements ObjectStore {
         return call("head", key, () -> s3.headObject(b -> b.bucket(bucket).key(key)));
     }
 
-    /** Copies {@code from} onto {@code to} with {@code headers}, in one request or, if too large, in parts. */
-    private void copy(String from, String eTag, long size, String to, Headers headers) throws IOException {
-        if (size <= maxCopySize) {
-            call("copy", from, () -> s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).copySourceIfMatch(eTag)
-                    .destinationBucket(bucket).destinationKey(to).metadataDirective(MetadataDirective.REPLACE)
-                    .metadata(headers.user()).contentType(headers.contentType())
-                    .contentEncoding(headers.contentEncoding())));
-        } else {
-            copyInParts(from, eTag, size, to, headers);
+    /**
+     * Fails early when {@code key} is taken, or its sidecar is (another writer's claim in progress). S3 enforces
+     * {@code If-None-Match} by itself; this check is what holds on servers that ignore it.
+     */
+    private void checkAbsent(String key) throws IOException {
+        for (String taken : List.of(key, sidecarKey(key))) {
+            try {
+                head(taken);
+                throw new FileAlreadyExistsException(key);
+            } catch (NoSuchFileException free) {
+                // as hoped
+            }
         }
     }
 
-    private void copyInParts(String from, String eTag, long size, String to, Headers headers) throws IOException {
+    /**
+     * Puts a whole object: its sidecar first, if its headers need one, so the object is never seen without all of
+     * them. With {@code ifNoneMatch} {@code *}, neither replaces anything, and a taken key leaves nothing of ours.
+     */
+    private void put(String key, Headers headers, RequestBody body, long length, String ifNoneMatch)
+            throws IOException {
+        writeSidecar(key, headers, ifNoneMatch);
+        try {
+            conditionally(key, ifNoneMatch, () -> call("put", key, () -> s3.putObject(b -> b.bucket(bucket).key(key)
+                    .metadata(headers.user()).contentType(headers.contentType())
+                    .contentEncoding(headers.contentEncoding()).contentLength(length).ifNoneMatch(ifNoneMatch),
+                    body)));
+        } catch (FileAlreadyExistsException e) {
+            dropSidecar(key, headers);
+            throw e;
+        }
+    }
+
+    private void writeSidecar(String key, Headers headers, String ifNoneMatch) throws IOException {
+        if (headers.overflow().isEmpty()) {
+            return;
+        }
+        byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(headers.overflow());
+        String sidecar = sidecarKey(key);
+        conditionally(key, ifNoneMatch, () -> call("put", sidecar, () -> s3.putObject(b -> b.bucket(bucket)
+                .key(sidecar).contentType("application/json").ifNoneMatch(ifNoneMatch), RequestBody.fromBytes(bytes))));
+    }
+
+    private void dropSidecar(String key, Headers headers) {
+        if (!headers.overflow().isEmpty()) {
+            deleteQuietly(sidecarKey(key));
+        }
+    }
+
+    private Map<String, String> readSidecar(String key) throws IOException {
+        String sidecar = sidecarKey(key);
+        byte[] bytes = call("get", sidecar, () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(sidecar)))
+                .asByteArray();
+        try {
+            Map<String, String> headers = json.readValue(bytes, new TypeReference<TreeMap<String, String>>() { });
+            return headers == null ? Map.of() : headers;
+        } catch (JacksonException e) {
+            throw new MetadataUnreadableException("metadata object " + sidecar + " is not a JSON object of names to "
+                    + "text: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static boolean hasSidecar(HeadObjectResponse head) {
+        return head.metadata().keySet().stream().anyMatch(SIDECAR_HEADER::equalsIgnoreCase);
+    }
+
+    /** The object beside {@code key} holding the headers that did not fit in its S3 metadata. */
+    private static String sidecarKey(String key) {
+        return key + LocalFolderStore.SIDECAR_SUFFIX;
+    }
+
+    @FunctionalInterface
+    private interface S3Write {
+        void run() throws IOException;
+    }
+
+    /** A write made with {@code If-None-Match: *} that S3 refused because the key is taken (or being taken). */
+    private static void conditionally(String key, String ifNoneMatch, S3Write write) throws IOException {
+        try {
+            write.run();
+        } catch (IOException e) {
+            if (ifNoneMatch != null && e.getCause() instanceof S3Exception refused
+                    && (refused.statusCode() == 412 || refused.statusCode() == 409)) {
+                FileAlreadyExistsException taken = new FileAlreadyExistsException(key);
+                taken.initCause(e);
+                throw taken;
+            }
+            throw e;
+        }
+    }
+
+    /** Copies {@code from} onto {@code to} with {@code headers}, in one request or, if too large, in parts. */
+    private void copy(String from, String eTag, long size, String to, Headers headers, String ifNoneMatch)
+            throws IOException {
+        writeSidecar(to, headers, ifNoneMatch);
+        try {
+            if (size <= maxCopySize) {
+                conditionally(to, ifNoneMatch, () -> call("copy", from, () -> s3.copyObject(b -> b.sourceBucket(bucket)
+                        .sourceKey(from).copySourceIfMatch(eTag).destinationBucket(bucket).destinationKey(to)
+                        .metadataDirective(MetadataDirective.REPLACE).metadata(headers.user())
+                        .contentType(headers.contentType()).contentEncoding(headers.contentEncoding())
+                        .ifNoneMatch(ifNoneMatch))));
+            } else {
+                copyInParts(from, eTag, size, to, headers, ifNoneMatch);
+            }
+        } catch (FileAlreadyExistsException e) {
+            dropSidecar(to, headers);
+            throw e;
+        }
+    }
+
+    private void copyInParts(String from, String eTag, long size, String to, Headers headers, String ifNoneMatch)
+            throws IOException {
         if ((size + maxCopySize - 1) / maxCopySize > MAX_PARTS) {
             throw new IOException("cannot copy " + from + ": " + size + " bytes is more than S3 can copy");
         }
@@ -266,8 +419,9 @@ public final class S3ObjectStore implements ObjectStore {
                         .destinationKey(to).uploadId(uploadId).partNumber(number))).copyPartResult();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(result.eTag()).build());
             }
-            call("copy", to, () -> s3.completeMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts))));
+            conditionally(to, ifNoneMatch, () -> call("copy", to, () -> s3.completeMultipartUpload(b -> b
+                    .bucket(bucket).key(to).uploadId(uploadId).multipartUpload(m -> m.parts(parts))
+                    .ifNoneMatch(ifNoneMatch))));
             log.debug("event=store.s3.copied_in_parts bucket={} from={} to={} bytes={} parts={}", bucket, from, to,
                     size, parts.size());
         } catch (IOException | RuntimeException e) {
@@ -398,12 +552,17 @@ public final class S3ObjectStore implements ObjectStore {
         return value;
     }
 
-    /** Metadata as S3 takes it: the two content headers apart, user metadata lower-cased and encoded. */
-    private record Headers(String contentType, String contentEncoding, Map<String, String> user) {
+    /**
+     * Metadata as S3 takes it: the two content headers apart, user metadata lower-cased and encoded, within AWS's
+     * limit; {@code overflow} holds, as given, the headers that did not fit (kept in the sidecar).
+     */
+    private record Headers(String contentType, String contentEncoding, Map<String, String> user,
+            Map<String, String> overflow) {
         static Headers of(Map<String, String> metadata) {
             String type = null;
             String encoding = null;
             Map<String, String> user = new TreeMap<>();
+            Map<String, String> given = new TreeMap<>();
             for (Map.Entry<String, String> entry : metadata.entrySet()) {
                 String name = entry.getKey() == null ? "" : entry.getKey().trim().toLowerCase(Locale.ROOT);
                 String value = Objects.requireNonNull(entry.getValue(), () -> "metadata value of " + name);
@@ -424,13 +583,49 @@ public final class S3ObjectStore implements ObjectStore {
                     throw new IllegalArgumentException("metadata " + name + " is given twice (names are "
                             + "case-insensitive)");
                 }
+                if (name.equals(SIDECAR_HEADER)) {
+                    throw new IllegalArgumentException("metadata name " + SIDECAR_HEADER + " is the store's own");
+                }
+                given.put(name, value);
             }
-            return new Headers(type, encoding, user);
+            return fitted(type, encoding, user, given);
         }
 
-        /** The headers of an existing object, values as stored. */
+        /**
+         * Keeps in user metadata the most headers that fit within AWS's limit, smallest first, so that the short
+         * routing headers stay on the object itself; the largest go to the sidecar.
+         */
+        private static Headers fitted(String type, String encoding, Map<String, String> user,
+                Map<String, String> given) {
+            if (bytes(user.entrySet()) <= MAX_USER_METADATA_BYTES) {
+                return new Headers(type, encoding, user, Map.of());
+            }
+            Map<String, String> kept = new TreeMap<>(Map.of(SIDECAR_HEADER, "true"));
+            Map<String, String> overflow = new TreeMap<>();
+            int used = bytes(kept.entrySet());
+            List<Map.Entry<String, String>> smallestFirst = new ArrayList<>(user.entrySet());
+            smallestFirst.sort(Comparator.comparingInt((Map.Entry<String, String> e) -> bytes(List.of(e)))
+                    .thenComparing(Map.Entry::getKey));
+            for (Map.Entry<String, String> entry : smallestFirst) {
+                int size = bytes(List.of(entry));
+                if (used + size <= MAX_USER_METADATA_BYTES) {
+                    kept.put(entry.getKey(), entry.getValue());
+                    used += size;
+                } else {
+                    overflow.put(entry.getKey(), given.get(entry.getKey()));
+                }
+            }
+            return new Headers(type, encoding, kept, overflow);
+        }
+
+        private static int bytes(java.util.Collection<Map.Entry<String, String>> entries) {
+            return entries.stream().mapToInt(e -> (USER_METADATA_PREFIX + e.getKey()).getBytes(StandardCharsets.UTF_8)
+                    .length + e.getValue().getBytes(StandardCharsets.UTF_8).length).sum();
+        }
+
+        /** The headers of an existing object, values as stored (its sidecar, if any, is copied on its own). */
         static Headers of(HeadObjectResponse head) {
-            return new Headers(head.contentType(), objectEncoding(head.contentEncoding()), head.metadata());
+            return new Headers(head.contentType(), objectEncoding(head.contentEncoding()), head.metadata(), Map.of());
         }
 
         private static boolean isToken(String name) {
@@ -518,6 +713,7 @@ public final class S3ObjectStore implements ObjectStore {
         private PartBuffer buffer = new PartBuffer(partSize);
         private String uploadId;
         private boolean uploaded;
+        private String uploadedETag;
         private long size;
         private boolean finished;
         private final OutputStream stream = new OutputStream() {
@@ -560,32 +756,55 @@ public final class S3ObjectStore implements ObjectStore {
         @Override
         public void commit(Map<String, String> metadata) throws IOException {
             checkOpen();
-            finished = true;
+            commitAs(key, Headers.of(metadata), null);
+        }
+
+        @Override
+        public void commitNew(String target, Map<String, String> metadata) throws IOException {
+            checkOpen();
+            checkKey(target);
+            Headers headers = Headers.of(metadata);
+            checkAbsent(target);
+            commitAs(target, headers, IF_NONE_MATCH_ANY);
+        }
+
+        /** Writes the object onto {@code target}; a key found taken leaves this writer as it was, else it ends. */
+        private void commitAs(String target, Headers headers, String ifNoneMatch) throws IOException {
             try {
-                Headers headers = Headers.of(metadata);
                 if (uploadId == null) {
-                    int length = buffer.size();
-                    call("put", key, () -> s3.putObject(b -> b.bucket(bucket).key(key).metadata(headers.user())
-                            .contentType(headers.contentType()).contentEncoding(headers.contentEncoding())
-                            .contentLength((long) length), body()));
+                    put(target, headers, body(), buffer.size(), ifNoneMatch);
                 } else {
-                    if (buffer.size() > 0) {
-                        uploadPart();
-                    }
-                    var completed = call("upload", key, () -> s3.completeMultipartUpload(b -> b.bucket(bucket)
-                            .key(uploadKey).uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
-                    uploaded = true;
-                    copy(uploadKey, completed.eTag(), size, key, headers);
+                    completeUpload();
+                    copy(uploadKey, uploadedETag, size, target, headers, ifNoneMatch);
                     deleteQuietly(uploadKey);
-                    log.debug("event=store.s3.multipart_committed bucket={} key={} bytes={} parts={}", bucket, key,
-                            size, parts.size());
+                    log.debug("event=store.s3.multipart_committed bucket={} key={} bytes={} parts={}", bucket,
+                            target, size, parts.size());
                 }
+            } catch (FileAlreadyExistsException e) {
+                throw e;
             } catch (IOException | RuntimeException e) {
+                finish();
                 discard();
                 throw e;
-            } finally {
-                buffer = null;
             }
+            finish();
+        }
+
+        private void finish() {
+            finished = true;
+            buffer = null;
+        }
+
+        private void completeUpload() throws IOException {
+            if (uploaded) {
+                return;
+            }
+            if (buffer.size() > 0) {
+                uploadPart();
+            }
+            uploadedETag = call("upload", key, () -> s3.completeMultipartUpload(b -> b.bucket(bucket)
+                    .key(uploadKey).uploadId(uploadId).multipartUpload(m -> m.parts(parts)))).eTag();
+            uploaded = true;
         }
 
         @Override
@@ -593,8 +812,7 @@ public final class S3ObjectStore implements ObjectStore {
             if (finished) {
                 return;
             }
-            finished = true;
-            buffer = null;
+            finish();
             discard();
         }
 

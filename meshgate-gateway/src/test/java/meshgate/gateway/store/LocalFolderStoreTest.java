@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,6 +36,55 @@ class LocalFolderStoreTest extends ObjectStoreContractTest {
     @Override
     LocalFolderStore openStore() throws IOException {
         return new LocalFolderStore(root.resolve("store"));
+    }
+
+    @Test
+    void ofWritersRacingForOneKeyExactlyOneWinsAndTheRestKeepTheirContent() throws Exception {
+        int writers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        CountDownLatch ready = new CountDownLatch(writers);
+        List<Future<String>> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < writers; i++) {
+                String id = "ID" + i;
+                results.add(pool.submit(() -> {
+                    try (ObjectWriter writer = store.create("inbound/X26ABC1/export.csv")) {
+                        writer.stream().write(id.getBytes(StandardCharsets.UTF_8));
+                        ready.countDown();
+                        ready.await();
+                        try {
+                            writer.commitNew("inbound/X26ABC1/export.csv", Map.of("mex-messageid", id));
+                            return "inbound/X26ABC1/export.csv";
+                        } catch (FileAlreadyExistsException taken) {
+                            writer.commitNew("inbound/X26ABC1/" + id + "_export.csv", Map.of("mex-messageid", id));
+                            return "inbound/X26ABC1/" + id + "_export.csv";
+                        }
+                    }
+                }));
+            }
+            Map<String, String> contentByKey = new java.util.TreeMap<>();
+            for (Future<String> result : results) {
+                String key = result.get(30, TimeUnit.SECONDS);
+                contentByKey.put(key, text(key));
+                assertThat(store.metadata(key)).containsEntry("mex-messageid", text(key));
+            }
+            assertThat(contentByKey).hasSize(writers).containsKey("inbound/X26ABC1/export.csv");
+            assertThat(contentByKey.values()).doesNotHaveDuplicates();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(storedFiles()).hasSize(2 * writers).allMatch(file -> !file.contains("/."));
+    }
+
+    @Test
+    void refusesANameWhoseOwnFilesWouldPassTheFileSystemsLimitBeforeWriting() throws IOException {
+        String accented = "inbound/X26ABC1/" + "é".repeat(130);
+        assertThatThrownBy(() -> store.create(accented)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bytes in UTF-8");
+        String longest = "inbound/X26ABC1/" + "é".repeat(ObjectStore.MAX_NAME_BYTES / 2);
+        store.putText(longest, "fits", Map.of("mex-subject", "with metadata"));
+        assertThat(text(longest)).isEqualTo("fits");
+        assertThat(storedFiles()).hasSize(2);
     }
 
     @Override

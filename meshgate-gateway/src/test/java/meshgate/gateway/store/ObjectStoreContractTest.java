@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.Map;
@@ -173,6 +174,67 @@ abstract class ObjectStoreContractTest {
         store.move("outbound/x.csv", "failed/x.csv");
 
         assertThat(store.metadata("failed/x.csv")).isEmpty();
+    }
+
+    @Test
+    void commitNewNeverReplacesAndTheContentCanBeCommittedUnderAnotherKey() throws IOException {
+        store.putText("inbound/X26ABC1/export.csv", "first", Map.of("mex-messageid", "ID1"));
+
+        try (ObjectWriter writer = store.create("inbound/X26ABC1/export.csv")) {
+            writer.stream().write("second".getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> writer.commitNew("inbound/X26ABC1/export.csv", Map.of("mex-messageid", "ID2")))
+                    .isInstanceOf(FileAlreadyExistsException.class);
+            assertThat(text("inbound/X26ABC1/export.csv")).isEqualTo("first");
+            assertThat(store.metadata("inbound/X26ABC1/export.csv")).containsExactly(Map.entry("mex-messageid", "ID1"));
+
+            writer.commitNew("inbound/X26ABC1/ID2_export.csv", Map.of("mex-messageid", "ID2"));
+        }
+
+        assertThat(text("inbound/X26ABC1/ID2_export.csv")).isEqualTo("second");
+        assertThat(store.metadata("inbound/X26ABC1/ID2_export.csv")).containsExactly(Map.entry("mex-messageid", "ID2"));
+        assertThat(storedFiles()).filteredOn(file -> !file.endsWith(".meta.json")).containsExactly(
+                "inbound/X26ABC1/ID2_export.csv", "inbound/X26ABC1/export.csv");
+    }
+
+    @Test
+    void commitNewOfAFreeKeyCommitsAndAWriterNeverCommittedLeavesNothing() throws IOException {
+        try (ObjectWriter writer = store.create("inbound/X26ABC1/a.csv")) {
+            writer.stream().write('a');
+            writer.commitNew("inbound/X26ABC1/a.csv", Map.of());
+            assertThatThrownBy(() -> writer.commitNew("inbound/X26ABC1/b.csv", Map.of()))
+                    .as("a writer commits once").isInstanceOfAny(IOException.class, IllegalStateException.class);
+        }
+        store.putText("inbound/X26ABC1/b.csv", "b", Map.of());
+        try (ObjectWriter writer = store.create("inbound/X26ABC1/b.csv")) {
+            writer.stream().write('x');
+            assertThatThrownBy(() -> writer.commitNew("inbound/X26ABC1/b.csv", Map.of("mex-to", "X")))
+                    .isInstanceOf(FileAlreadyExistsException.class);
+        }
+
+        assertThat(text("inbound/X26ABC1/a.csv")).isEqualTo("a");
+        assertThat(store.metadata("inbound/X26ABC1/b.csv")).isEmpty();
+        assertThat(storedFiles()).containsExactly("inbound/X26ABC1/a.csv", "inbound/X26ABC1/b.csv");
+    }
+
+    @Test
+    void moveNewNeverReplacesTheTargetAndLeavesBothAsTheyWere() throws IOException {
+        store.putText("outbound/daily.csv", "tuesday", Map.of("mex-to", "X26ABC2"));
+        store.putText("failed/daily.csv", "monday", Map.of("mex-to", "X26ABC3"));
+
+        assertThatThrownBy(() -> store.moveNew("outbound/daily.csv", "failed/daily.csv"))
+                .isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(text("outbound/daily.csv")).isEqualTo("tuesday");
+        assertThat(store.metadata("outbound/daily.csv")).containsExactly(Map.entry("mex-to", "X26ABC2"));
+        assertThat(text("failed/daily.csv")).isEqualTo("monday");
+        assertThat(store.metadata("failed/daily.csv")).containsExactly(Map.entry("mex-to", "X26ABC3"));
+
+        store.moveNew("outbound/daily.csv", "failed/daily.2.csv");
+        assertThat(store.stat("outbound/daily.csv")).isEmpty();
+        assertThat(text("failed/daily.2.csv")).isEqualTo("tuesday");
+        assertThat(store.metadata("failed/daily.2.csv")).containsExactly(Map.entry("mex-to", "X26ABC2"));
+        assertThat(storedFiles()).noneMatch(file -> file.startsWith("outbound/"));
+        assertThatThrownBy(() -> store.moveNew("outbound/none.csv", "failed/none.csv"))
+                .isInstanceOf(NoSuchFileException.class);
     }
 
     @Test

@@ -111,6 +111,70 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
+    void keepsEveryHeaderWhenMetadataPassesS3sTwoKilobyteLimit() throws IOException {
+        String subject = "Ünïcødé «réçû» — ✓ €/%; ".repeat(30).substring(0, 500);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("mex-to", "X26ABC2");
+        metadata.put("mex-subject", subject);
+        metadata.put("mex-messageid", "20240101120000000000_ABCDEF");
+        metadata.put("Content-Type", "text/csv");
+
+        try (ObjectWriter writer = store.create("inbound/X26ABC1/big-subject.dat")) {
+            writer.stream().write("payload".getBytes(StandardCharsets.UTF_8));
+            writer.commit(metadata);
+        }
+        store.putText("inbound/X26ABC1/big-subject.ctl", "{}", metadata);
+        writePattern("inbound/X26ABC1/big-subject-multipart.dat", PART + 10, metadata);
+
+        for (String key : List.of("inbound/X26ABC1/big-subject.dat", "inbound/X26ABC1/big-subject.ctl",
+                "inbound/X26ABC1/big-subject-multipart.dat")) {
+            assertThat(userMetadataBytes(head(key).metadata())).as(key).isLessThanOrEqualTo(2048);
+            assertThat(store.decodedMetadata(key)).as(key).containsOnly(Map.entry("mex-to", "X26ABC2"),
+                    Map.entry("mex-subject", subject), Map.entry("mex-messageid", "20240101120000000000_ABCDEF"),
+                    Map.entry("content-type", "text/csv"));
+        }
+        assertThat(text("inbound/X26ABC1/big-subject.dat")).isEqualTo("payload");
+        assertThat(store.list("inbound/")).extracting(ObjectInfo::key).containsExactly(
+                "inbound/X26ABC1/big-subject-multipart.dat", "inbound/X26ABC1/big-subject.ctl",
+                "inbound/X26ABC1/big-subject.dat");
+
+        store.move("inbound/X26ABC1/big-subject.dat", "sent/big-subject.dat");
+        assertThat(store.decodedMetadata("sent/big-subject.dat")).containsEntry("mex-subject", subject);
+        store.delete("sent/big-subject.dat");
+        assertThat(allKeys()).noneMatch(key -> key.startsWith("sent/") || key.contains("big-subject.dat"));
+    }
+
+    @Test
+    void aRefusedCommitNewLeavesTheObjectThereAndItsSidecarAsTheyWere() throws IOException {
+        String subject = "é".repeat(400);
+        store.putText("inbound/X26ABC1/export.csv", "first", Map.of("mex-subject", subject, "mex-messageid", "ID1"));
+
+        try (ObjectWriter writer = store.create("inbound/X26ABC1/export.csv")) {
+            writer.stream().write("second".getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> writer.commitNew("inbound/X26ABC1/export.csv",
+                    Map.of("mex-subject", "ü".repeat(400), "mex-messageid", "ID2")))
+                    .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+            writer.commitNew("inbound/X26ABC1/ID2_export.csv", Map.of("mex-subject", "ü".repeat(400),
+                    "mex-messageid", "ID2"));
+        }
+
+        assertThat(store.decodedMetadata("inbound/X26ABC1/export.csv")).containsOnly(
+                Map.entry("mex-subject", subject), Map.entry("mex-messageid", "ID1"));
+        assertThat(store.decodedMetadata("inbound/X26ABC1/ID2_export.csv")).containsOnly(
+                Map.entry("mex-subject", "ü".repeat(400)), Map.entry("mex-messageid", "ID2"));
+        assertThat(text("inbound/X26ABC1/export.csv")).isEqualTo("first");
+        assertThat(allKeys()).containsExactly("inbound/X26ABC1/ID2_export.csv",
+                "inbound/X26ABC1/ID2_export.csv.meta.json", "inbound/X26ABC1/export.csv",
+                "inbound/X26ABC1/export.csv.meta.json");
+    }
+
+    /** User metadata's size as AWS counts it against its 2 KB: the UTF-8 bytes of every name and value. */
+    private static int userMetadataBytes(Map<String, String> user) {
+        return user.entrySet().stream().mapToInt(e -> ("x-amz-meta-" + e.getKey()).getBytes(StandardCharsets.UTF_8)
+                .length + e.getValue().getBytes(StandardCharsets.UTF_8).length).sum();
+    }
+
+    @Test
     void encodesMetadataValuesAsPythonQuotePlusDoes() throws IOException {
         store.putText("outbound/x.csv", "x", Map.of("mex-subject", "a b*~/+_.-é"));
 
