@@ -67,12 +67,14 @@ public final class MeshClient implements AutoCloseable {
     private final int crumbSize;
     private final boolean deduplicateSends;
     private final Clock clock;
+    private final Duration callBudget;
 
     private MeshClient(Builder builder) {
         this.chunkSize = builder.chunkSize;
         this.crumbSize = builder.crumbSize;
         this.deduplicateSends = builder.deduplicateSends;
         this.clock = builder.clock;
+        this.callBudget = callBudget(builder.retryPolicy, builder.connectTimeout, builder.readTimeout);
         OkHttpClient.Builder okBuilder = new OkHttpClient.Builder()
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .connectTimeout(builder.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -100,6 +102,23 @@ public final class MeshClient implements AutoCloseable {
         String userAgent = "meshgate/" + VERSION + " (" + System.getProperty("os.name") + "; java "
                 + System.getProperty("java.version") + ")";
         this.http = new MeshHttp(ok, builder.baseUrl, builder.credentials, builder.retryPolicy, clock, userAgent, tls);
+    }
+
+    /**
+     * The longest one call of this client can take, retries included: the call that posts a message's first chunk,
+     * the longest, since each of its failed attempts is followed by a lookup by local id (a call of its own). An
+     * attempt waits at most the connect timeout, then the read timeout for each read; a MESH answer that trickles
+     * in byte by byte can take longer still.
+     */
+    public Duration callBudget() {
+        return callBudget;
+    }
+
+    /** {@link #callBudget()} of a client built with these settings. */
+    public static Duration callBudget(RetryPolicy retryPolicy, Duration connectTimeout, Duration readTimeout) {
+        Duration attempt = connectTimeout.plus(readTimeout);
+        Duration lookup = retryPolicy.longestCall(attempt);
+        return retryPolicy.longestCall(attempt.plus(lookup));
     }
 
     public static Builder builder() {

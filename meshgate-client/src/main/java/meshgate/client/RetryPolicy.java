@@ -28,6 +28,29 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         return new RetryPolicy(1, Duration.ZERO, Duration.ZERO, Duration.ZERO);
     }
 
+    /**
+     * The longest a call under this policy can take when one attempt takes at most {@code attempt}: retries begin
+     * only while {@code maxElapsed} has not passed, so the worst case is that much, then one more wait and attempt.
+     */
+    public Duration longestCall(Duration attempt) {
+        return maxElapsed.plus(longestLastWait()).plus(attempt);
+    }
+
+    /**
+     * The longest wait before a last retry. Each wait is at least half its ceiling and the ceilings double, so the
+     * waits already made add up to at least half the next ceiling less {@code initialBackoff}; a ceiling is therefore
+     * below {@code 2 * maxElapsed + initialBackoff} while retries go on. A 429 waits at least a second.
+     */
+    Duration longestLastWait() {
+        if (maxAttempts < 2) {
+            return Duration.ZERO;
+        }
+        long ceiling = Math.min(backoffCeiling(maxAttempts - 1).toMillis(),
+                2 * maxElapsed.toMillis() + initialBackoff.toMillis());
+        long throttled = Math.min(1000, maxBackoff.toMillis());
+        return Duration.ofMillis(Math.max(ceiling, throttled));
+    }
+
     /** The backoff ceiling before attempt {@code attempt + 1} (attempt counts from 1). */
     Duration backoffCeiling(int attempt) {
         long base = initialBackoff.toMillis();

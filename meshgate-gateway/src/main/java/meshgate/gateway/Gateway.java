@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import meshgate.client.MeshClient;
+import meshgate.gateway.config.ConfigException;
 import meshgate.gateway.config.GatewayConfig;
 import meshgate.gateway.config.LedgerSettings;
 import meshgate.gateway.config.MailboxConfig;
@@ -31,6 +32,7 @@ import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.gateway.metrics.MetricsServer;
 import meshgate.gateway.ops.DeliveryTracker;
 import meshgate.gateway.ops.MailboxValidator;
+import meshgate.gateway.outbound.LeaseKeeper;
 import meshgate.gateway.outbound.OutboundProcessor;
 import meshgate.gateway.outbound.OutboundWatcher;
 import meshgate.gateway.store.LocalFolderStore;
@@ -59,6 +61,7 @@ public final class Gateway implements AutoCloseable {
     private final com.zaxxer.hikari.HikariDataSource dataSource;
     private meshgate.gateway.cluster.ClusterJobs clusterJobs;
     private final ExecutorService senders;
+    private final LeaseKeeper leases;
     private final ExecutorService downloads;
     private final OutboundWatcher watcher;
     private final List<InboxPoller> pollers = new ArrayList<>();
@@ -73,6 +76,7 @@ public final class Gateway implements AutoCloseable {
     private final String node;
 
     public Gateway(GatewayConfig config, Clock clock) {
+        checkOutboundLease(config);
         this.config = config;
         this.node = config.nodeId();
         this.store = openStore(config);
@@ -80,7 +84,7 @@ public final class Gateway implements AutoCloseable {
         this.ledger = dataSource == null ? H2Ledger.open(config.ledger().path(), clock)
                 : PostgresLedger.open(dataSource, clock);
         for (MailboxConfig mailbox : config.mailboxes()) {
-            clients.put(mailbox.mailboxId(), MeshClient.builder()
+            clients.put(mailbox.mailboxId(), config.meshTimeouts().applyTo(MeshClient.builder())
                     .baseUrl(config.baseUrl())
                     .credentials(mailbox.mailboxId(), mailbox.password().reveal(), config.sharedKey().reveal())
                     .tls(mailbox.tls().orElse(config.tls()).toMeshTls())
@@ -97,8 +101,8 @@ public final class Gateway implements AutoCloseable {
         this.downloads = Executors.newFixedThreadPool(config.getMessageMaxConcurrency(), threads("gateway-receive"));
         clients.values().forEach(metrics::watch);
         metrics.watch(ledger);
-        OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, node,
-                config.outboundLease(), metrics);
+        this.leases = new LeaseKeeper(ledger, node, config.outboundLease(), config.meshTimeouts().callBudget());
+        OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, leases, metrics);
         this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundRescanInterval(),
                 config.outboundSettleTime(), clock);
         Map<String, String> legacyFolders = new LinkedHashMap<>();
@@ -110,6 +114,21 @@ public final class Gateway implements AutoCloseable {
                 metrics)));
         this.tracker = new DeliveryTracker(ledger, clients, metrics);
         this.validator = new MailboxValidator(clients.values(), metrics);
+    }
+
+    /**
+     * Refuses an outbound lease that one MESH call could outlive: were this node to lose touch with the ledger, a
+     * call it began could then still land after another node had taken the send over and found nothing yet.
+     */
+    private static void checkOutboundLease(GatewayConfig config) {
+        Duration budget = config.meshTimeouts().callBudget();
+        if (!LeaseKeeper.outlasts(config.outboundLease(), budget)) {
+            throw new ConfigException("outbound_lease " + config.outboundLease().toSeconds() + "s is too short: one "
+                    + "MESH call can take up to " + budget.toSeconds() + "s with its retries (mesh_connect_timeout, "
+                    + "mesh_read_timeout, mesh_retry_max_elapsed), and a claim is renewed every fifth of the lease. "
+                    + "Set outbound_lease to at least " + LeaseKeeper.shortestLease(budget).toSeconds()
+                    + "s, or shorten those timeouts.");
+        }
     }
 
     /** Opens the store, ledger and clients and starts every job. */
@@ -245,6 +264,7 @@ public final class Gateway implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        leases.close();
         clients.values().forEach(MeshClient::close);
         ledger.close();
         if (dataSource != null) {

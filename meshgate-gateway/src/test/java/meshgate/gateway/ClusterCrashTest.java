@@ -67,7 +67,8 @@ class ClusterCrashTest {
 
         List<Gateway> survivors = cluster.startNodes(bucket, jdbcUrl, 1, 2);
         try {
-            eventually(Duration.ofSeconds(90), "the object sent by a surviving node", () -> {
+            // The killed node's claim runs out first (outbound_lease).
+            eventually(Duration.ofSeconds(180), "the object sent by a surviving node", () -> {
                 try (S3ObjectStore store = cluster.s3.storeBuilder(bucket).build()) {
                     return store.list("outbound/").isEmpty();
                 } catch (Exception e) {

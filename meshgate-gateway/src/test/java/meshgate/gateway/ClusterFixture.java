@@ -33,7 +33,7 @@ final class ClusterFixture implements AutoCloseable {
         this.postgres = TestPostgres.start();
     }
 
-    /** The YAML of one node: both mailboxes, the shared bucket and database, short leases for tests. */
+    /** The YAML of one node: both mailboxes, the shared bucket and database, short timeouts and leases for tests. */
     String nodeYaml(String node, String bucket, String jdbcUrl) {
         return String.join("\n",
                 "base_url: " + mesh.sandbox.baseUrl(),
@@ -61,7 +61,11 @@ final class ClusterFixture implements AutoCloseable {
                 "poll_interval: 1s",
                 "outbound_rescan_interval: 500ms",
                 "outbound_settle_time: 0s",
-                "outbound_lease: 5s",
+                // As short as the start-up check allows with these timeouts, so that a dead node's sends move soon.
+                "outbound_lease: 40s",
+                "mesh_connect_timeout: 2s",
+                "mesh_read_timeout: 10s",
+                "mesh_retry_max_elapsed: 1s",
                 "tracking_interval: 1h",
                 "");
     }

@@ -117,6 +117,30 @@ class FaultInjectionTest {
     }
 
     @Test
+    void aHeldSendWaitsUntilReleasedWhileOtherRequestsAreServed() throws Exception {
+        var hold = sandbox.faults().holdNext("POST", "/messageexchange/X26ABC1/outbox", Duration.ofMinutes(1));
+        var send = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.sendMessage("X26ABC1", "X26ABC2", "TEST_WORKFLOW", new byte[] {1}, Map.of());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!hold.arrived() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+
+        assertThat(hold.arrived()).isTrue();
+        assertThat(countOf("X26ABC2")).as("held before it was handled").isZero();
+        hold.release();
+        assertThat(send.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+        assertThat(countOf("X26ABC2")).isEqualTo(1);
+        assertThat(client.sendMessage("X26ABC1", "X26ABC2", "TEST_WORKFLOW", new byte[] {2}, Map.of()).statusCode())
+                .as("only the first matching request is held").isEqualTo(202);
+    }
+
+    @Test
     void sameSeedGivesSameFaultSequence() {
         sandbox.faults().update(FaultSettings.failing(0.5).withSeed(99));
         StringBuilder first = new StringBuilder();

@@ -38,6 +38,7 @@ public record GatewayConfig(
         boolean meshJobs,
         String nodeId,
         Duration outboundLease,
+        MeshTimeouts meshTimeouts,
         MetricsSettings metrics) {
 
     public GatewayConfig {
@@ -57,6 +58,7 @@ public record GatewayConfig(
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(nodeId, "nodeId");
         Objects.requireNonNull(outboundLease, "outboundLease");
+        Objects.requireNonNull(meshTimeouts, "meshTimeouts");
         Objects.requireNonNull(metrics, "metrics");
     }
 

@@ -44,6 +44,8 @@ public final class GatewayConfigLoader {
     /** MeshClient's own limit on its read/write buffer. */
     private static final int MAX_CRUMB_SIZE = 16 * 1024 * 1024;
     /** MESH asks clients not to poll an inbox more often than this. */
+    /** Longer than one MESH call can take with the default timeouts and retries, plus a renewal interval. */
+    private static final Duration DEFAULT_OUTBOUND_LEASE = Duration.ofMinutes(15);
     private static final Duration MESH_MIN_POLL_INTERVAL = Duration.ofMinutes(5);
     private static final Duration MESH_MAX_POLL_INTERVAL = Duration.ofDays(1);
     private static final Pattern MAILBOX_ID = Pattern.compile("[A-Z0-9]+");
@@ -59,7 +61,7 @@ public final class GatewayConfigLoader {
             "send_concurrency", "use_sender_filename", "use_legacy_inbound_location", "use_s3_key_for_mex_filename",
             "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval", "outbound_settle_time",
             "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs", "node_id", "outbound_lease",
-            "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url",
+            "mesh_connect_timeout", "mesh_read_timeout", "mesh_retry_max_elapsed", "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url",
             "metrics.port", "metrics.host");
     /** Pairs of settings of which only one may be given; an environment variable for one displaces the other. */
     private static final Map<String, String> EITHER_OR = Map.of(
@@ -74,7 +76,8 @@ public final class GatewayConfigLoader {
             "get_message_max_concurrency", "send_concurrency", "use_sender_filename", "use_legacy_inbound_location",
             "use_s3_key_for_mex_filename", "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval",
             "outbound_settle_time", "handshake_interval", "tracking_interval", "sent_action", "outbound_mappings",
-            "events", "mesh_jobs", "node_id", "outbound_lease", "metrics");
+            "events", "mesh_jobs", "node_id", "outbound_lease", "mesh_connect_timeout", "mesh_read_timeout",
+            "mesh_retry_max_elapsed", "metrics");
     /** A profile's setting displaces the top-level settings it is an alternative to. */
     private static final Map<String, List<String>> DISPLACES = Map.of(
             "base_url", List.of("mesh_env"),
@@ -295,8 +298,16 @@ public final class GatewayConfigLoader {
                 events(top.child("events", EVENTS)),
                 top.bool("mesh_jobs", true),
                 top.text("node_id").filter(v -> !v.isBlank()).orElseGet(GatewayConfigLoader::hostName),
-                top.duration("outbound_lease", Duration.ofMinutes(2), false),
+                top.duration("outbound_lease", DEFAULT_OUTBOUND_LEASE, false),
+                meshTimeouts(top),
                 metrics(top.child("metrics", METRICS)));
+    }
+
+    private static MeshTimeouts meshTimeouts(Section top) {
+        return new MeshTimeouts(
+                top.duration("mesh_connect_timeout", MeshTimeouts.DEFAULT_CONNECT_TIMEOUT, false),
+                top.duration("mesh_read_timeout", MeshTimeouts.DEFAULT_READ_TIMEOUT, false),
+                top.duration("mesh_retry_max_elapsed", MeshTimeouts.DEFAULT_RETRY_MAX_ELAPSED, true));
     }
 
     private static String hostName() {

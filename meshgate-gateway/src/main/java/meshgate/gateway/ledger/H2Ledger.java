@@ -2,8 +2,9 @@ package meshgate.gateway.ledger;
 
 import static meshgate.gateway.ledger.LedgerRows.UPDATE_INBOUND;
 import static meshgate.gateway.ledger.LedgerRows.UPDATE_OUTBOUND;
-import static meshgate.gateway.ledger.LedgerRows.all;
+import static meshgate.gateway.ledger.LedgerRows.UPDATE_OUTBOUND_CLAIMED;
 import static meshgate.gateway.ledger.LedgerRows.bindInboundUpdate;
+import static meshgate.gateway.ledger.LedgerRows.bindClaimedOutboundUpdate;
 import static meshgate.gateway.ledger.LedgerRows.bindOutboundUpdate;
 import static meshgate.gateway.ledger.LedgerRows.millis;
 import static meshgate.gateway.ledger.LedgerRows.setInstant;
@@ -21,7 +22,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class H2Ledger implements Ledger {
     private static final Logger log = LoggerFactory.getLogger(H2Ledger.class);
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
+    /** What turns a ledger of version {@code n - 1} into version {@code n}, by {@code n}. */
+    private static final Map<Integer, String> UPGRADES = Map.of(
+            2, "ALTER TABLE outbound_message ADD COLUMN IF NOT EXISTS lease_generation BIGINT NOT NULL DEFAULT 0");
     private static final String DUPLICATE_KEY = "23505";
     private static final Pattern MEMORY_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -73,6 +76,7 @@ public final class H2Ledger implements Ledger {
                 accepted_at TIMESTAMP(3) WITH TIME ZONE,
                 lease_owner VARCHAR(255),
                 lease_until TIMESTAMP(3) WITH TIME ZONE,
+                lease_generation BIGINT NOT NULL DEFAULT 0,
                 CONSTRAINT outbound_message_version UNIQUE (object_key, size, last_modified)
             );
             CREATE INDEX IF NOT EXISTS outbound_message_state ON outbound_message (state);
@@ -202,6 +206,19 @@ public final class H2Ledger implements Ledger {
         });
     }
 
+    @Override
+    public OutboundRecord updateOutbound(OutboundClaim claim, OutboundRecord record) {
+        return locked("update outbound " + record.id() + " under claim " + claim.generation(), () -> {
+            try (PreparedStatement update = connection.prepareStatement(UPDATE_OUTBOUND_CLAIMED)) {
+                bindClaimedOutboundUpdate(update, claim, record, now());
+                if (update.executeUpdate() == 0) {
+                    throw LedgerRows.claimedUpdateRefused(connection, claim);
+                }
+            }
+            return LedgerRows.selectOutbound(connection, record.id()).orElseThrow();
+        });
+    }
+
     /** The records in any of {@code states}, oldest first; none when no state is given. */
     @Override
     public List<OutboundRecord> outbound(OutboundState... states) {
@@ -264,40 +281,40 @@ public final class H2Ledger implements Ledger {
         return locked("list inbound", () -> LedgerRows.selectInbound(connection, "", states));
     }
 
-    /** Leases are timed by this ledger's clock. */
-    @Override
-    public boolean claimOutbound(long id, String owner, Duration lease) {
-        return locked("claim outbound " + id, () -> claim(id, owner, lease));
-    }
-
     /**
-     * Claims the candidates one by one with the same conditional update as {@link #claimOutbound}, so a ledger on
-     * another connection to the same database cannot claim the same record.
+     * Leases are timed by this ledger's clock. One statement sets the owner, the lease and the next generation and
+     * reads that generation back, so another connection's claim cannot come in between.
      */
     @Override
-    public List<OutboundRecord> claimableOutbound(String owner, int limit, Duration lease) {
-        if (limit <= 0) {
-            return List.of();
-        }
-        return locked("claim outbound work", () -> {
-            String sql = "SELECT id FROM outbound_message WHERE state IN (?, ?)"
-                    + " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?) ORDER BY id LIMIT ?";
-            List<Long> candidates;
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setString(1, OutboundState.QUEUED.name());
-                select.setString(2, OutboundState.SENDING.name());
-                select.setString(3, owner);
-                setInstant(select, 4, clock.instant());
-                select.setInt(5, limit);
-                candidates = all(select, row -> row.getLong("id"));
+    public Optional<OutboundClaim> claimOutbound(long id, String owner, Duration lease) {
+        return locked("claim outbound " + id, () -> {
+            Instant now = clock.instant();
+            String sql = "SELECT lease_generation FROM FINAL TABLE (UPDATE outbound_message"
+                    + " SET lease_owner = ?, lease_until = ?, lease_generation = lease_generation + 1"
+                    + " WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?))";
+            try (PreparedStatement claim = connection.prepareStatement(sql)) {
+                claim.setString(1, owner);
+                setInstant(claim, 2, now.plus(lease));
+                claim.setLong(3, id);
+                claim.setString(4, owner);
+                setInstant(claim, 5, now);
+                return LedgerRows.first(claim, row -> new OutboundClaim(id, owner, row.getLong(1)));
             }
-            List<OutboundRecord> claimed = new ArrayList<>();
-            for (long id : candidates) {
-                if (claim(id, owner, lease)) {
-                    LedgerRows.selectOutbound(connection, id).ifPresent(claimed::add);
-                }
+        });
+    }
+
+    @Override
+    public boolean renewOutbound(OutboundClaim claim, Duration lease) {
+        return locked("renew claim on outbound " + claim.recordId(), () -> {
+            String sql = "UPDATE outbound_message SET lease_until = ?"
+                    + " WHERE id = ? AND lease_owner = ? AND lease_generation = ?";
+            try (PreparedStatement renew = connection.prepareStatement(sql)) {
+                setInstant(renew, 1, clock.instant().plus(lease));
+                renew.setLong(2, claim.recordId());
+                renew.setString(3, claim.owner());
+                renew.setLong(4, claim.generation());
+                return renew.executeUpdate() == 1;
             }
-            return claimed;
         });
     }
 
@@ -314,8 +331,8 @@ public final class H2Ledger implements Ledger {
     }
 
     @Override
-    public void releaseOutbound(long id, String owner) {
-        locked("release outbound " + id, () -> LedgerRows.releaseOutbound(connection, id, owner));
+    public void releaseOutbound(OutboundClaim claim) {
+        locked("release outbound " + claim.recordId(), () -> LedgerRows.releaseOutbound(connection, claim));
     }
 
     @Override
@@ -351,25 +368,18 @@ public final class H2Ledger implements Ledger {
                 int version = rows.getInt(1);
                 if (rows.wasNull()) {
                     statement.executeUpdate("INSERT INTO schema_version (version) VALUES (" + SCHEMA_VERSION + ")");
-                } else if (version != SCHEMA_VERSION) {
+                    return;
+                }
+                if (version > SCHEMA_VERSION) {
                     throw new SQLException("ledger schema version is " + version + ", this gateway reads version "
-                            + SCHEMA_VERSION);
+                            + SCHEMA_VERSION + " and older");
+                }
+                for (int next = version + 1; next <= SCHEMA_VERSION; next++) {
+                    statement.execute(UPGRADES.get(next));
+                    statement.executeUpdate("UPDATE schema_version SET version = " + next);
+                    log.info("event=ledger.upgraded ledger={} schema_version={}", description, next);
                 }
             }
-        }
-    }
-
-    private boolean claim(long id, String owner, Duration lease) throws SQLException {
-        Instant now = clock.instant();
-        String sql = "UPDATE outbound_message SET lease_owner = ?, lease_until = ?"
-                + " WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)";
-        try (PreparedStatement update = connection.prepareStatement(sql)) {
-            update.setString(1, owner);
-            setInstant(update, 2, now.plus(lease));
-            update.setLong(3, id);
-            update.setString(4, owner);
-            setInstant(update, 5, now);
-            return update.executeUpdate() == 1;
         }
     }
 

@@ -20,8 +20,19 @@ public interface Ledger extends AutoCloseable {
 
     Optional<OutboundRecord> findOutbound(long id);
 
-    /** Replaces the record with the same id; {@code updatedAt} is set by the ledger. */
+    /**
+     * Replaces the record with the same id; {@code updatedAt} is set by the ledger. For changes made by no claim's
+     * holder (delivery tracking); a sender writes with {@link #updateOutbound(OutboundClaim, OutboundRecord)}.
+     */
     OutboundRecord updateOutbound(OutboundRecord record);
+
+    /**
+     * Replaces the record with the same id if {@code claim} is still its current claim (the same owner and
+     * generation; the lease may have run out meanwhile, as long as nobody claimed it since).
+     *
+     * @throws StaleClaimException when another claim has been made since: nothing is written
+     */
+    OutboundRecord updateOutbound(OutboundClaim claim, OutboundRecord record);
 
     List<OutboundRecord> outbound(OutboundState... states);
 
@@ -43,21 +54,21 @@ public interface Ledger extends AutoCloseable {
 
     /**
      * Claims an outbound record for {@code owner} (a gateway node) until {@code lease} from now, if no other owner
-     * holds an unexpired claim on it. Only the owner of the claim sends the object; a node that dies loses its claims
-     * when their lease runs out, and another node carries on from the recorded progress.
+     * holds an unexpired claim on it. Only the holder of the current claim sends the object; a node that dies loses
+     * its claims when their lease runs out, and another node carries on from the recorded progress. Each claim gets a
+     * new generation, also when {@code owner} held the record already (a node restarted under the same name), so
+     * writes under any earlier claim are refused from now on.
      *
-     * @return true when {@code owner} now holds the claim (also when it already did: the lease is then extended)
+     * @return the new claim, or empty when another owner holds an unexpired claim (or there is no such record)
      */
-    boolean claimOutbound(long id, String owner, Duration lease);
+    Optional<OutboundClaim> claimOutbound(long id, String owner, Duration lease);
 
     /**
-     * Claims for {@code owner}, until {@code lease} from now, up to {@code limit} records that are {@code QUEUED} or
-     * {@code SENDING} and not held under an unexpired claim by another owner, oldest first, and returns them. Records
-     * {@code owner} already holds are among them, their lease extended. Nodes calling this at the same time get
-     * different records, so a node can pick up the work of a node that died (its leases expired) without racing the
-     * others for each record.
+     * Extends {@code claim} until {@code lease} from now, if it is still the record's current claim.
+     *
+     * @return false when another claim has been made since: the holder must stop sending
      */
-    List<OutboundRecord> claimableOutbound(String owner, int limit, Duration lease);
+    boolean renewOutbound(OutboundClaim claim, Duration lease);
 
     /** How many outbound records are in each state; every state is present, with 0 when it has none. */
     Map<OutboundState, Long> countOutbound();
@@ -65,8 +76,8 @@ public interface Ledger extends AutoCloseable {
     /** How many inbound records are in each state; every state is present, with 0 when it has none. */
     Map<InboundState, Long> countInbound();
 
-    /** Gives up a claim {@code owner} holds; nothing happens if it holds none. */
-    void releaseOutbound(long id, String owner);
+    /** Gives up {@code claim} if it is still the record's current claim; nothing happens otherwise. */
+    void releaseOutbound(OutboundClaim claim);
 
     @Override
     void close();

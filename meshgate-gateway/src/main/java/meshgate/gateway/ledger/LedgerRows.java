@@ -35,6 +35,9 @@ final class LedgerRows {
                 sent_key = ?, created_at = ?, updated_at = ?, started_at = ?, accepted_at = ?
             WHERE id = ?""";
 
+    /** {@link #UPDATE_OUTBOUND}, made only if the claim named is still the record's current one. */
+    static final String UPDATE_OUTBOUND_CLAIMED = UPDATE_OUTBOUND + " AND lease_owner = ? AND lease_generation = ?";
+
     static final String UPDATE_INBOUND = """
             UPDATE inbound_message SET
                 state = ?, message_type = ?, sender = ?, workflow_id = ?, object_key = ?, size = ?,
@@ -69,6 +72,28 @@ final class LedgerRows {
         setInstant(update, 21, record.startedAt());
         setInstant(update, 22, record.acceptedAt());
         update.setLong(23, record.id());
+    }
+
+    /** Binds {@link #UPDATE_OUTBOUND_CLAIMED}'s parameters; the record must be the one claimed. */
+    static void bindClaimedOutboundUpdate(PreparedStatement update, OutboundClaim claim, OutboundRecord record,
+            Instant now) throws SQLException {
+        if (claim.recordId() != record.id()) {
+            throw new IllegalArgumentException("claim " + claim + " is not on outbound record " + record.id());
+        }
+        bindOutboundUpdate(update, record, now);
+        update.setString(24, claim.owner());
+        update.setLong(25, claim.generation());
+    }
+
+    /**
+     * Why a claimed update changed no row: the record is missing ({@link IllegalArgumentException}), or the claim is
+     * no longer its current one ({@link StaleClaimException}).
+     */
+    static RuntimeException claimedUpdateRefused(Connection connection, OutboundClaim claim) throws SQLException {
+        if (selectOutbound(connection, claim.recordId()).isEmpty()) {
+            return new IllegalArgumentException("no outbound record with id " + claim.recordId());
+        }
+        return new StaleClaimException(claim);
     }
 
     /** Binds {@link #UPDATE_INBOUND}'s parameters. */
@@ -186,13 +211,14 @@ final class LedgerRows {
         return counts;
     }
 
-    /** Gives up {@code owner}'s claim on an outbound record; returns how many rows changed. */
-    static int releaseOutbound(Connection connection, long id, String owner) throws SQLException {
+    /** Gives up a claim if it is still the record's current one; returns how many rows changed. */
+    static int releaseOutbound(Connection connection, OutboundClaim claim) throws SQLException {
         String sql = "UPDATE outbound_message SET lease_owner = NULL, lease_until = NULL"
-                + " WHERE id = ? AND lease_owner = ?";
+                + " WHERE id = ? AND lease_owner = ? AND lease_generation = ?";
         try (PreparedStatement update = connection.prepareStatement(sql)) {
-            update.setLong(1, id);
-            update.setString(2, owner);
+            update.setLong(1, claim.recordId());
+            update.setString(2, claim.owner());
+            update.setLong(3, claim.generation());
             return update.executeUpdate();
         }
     }

@@ -4,8 +4,9 @@ import static meshgate.gateway.ledger.LedgerRows.INBOUND_COLUMNS;
 import static meshgate.gateway.ledger.LedgerRows.OUTBOUND_COLUMNS;
 import static meshgate.gateway.ledger.LedgerRows.UPDATE_INBOUND;
 import static meshgate.gateway.ledger.LedgerRows.UPDATE_OUTBOUND;
-import static meshgate.gateway.ledger.LedgerRows.all;
+import static meshgate.gateway.ledger.LedgerRows.UPDATE_OUTBOUND_CLAIMED;
 import static meshgate.gateway.ledger.LedgerRows.bindInboundUpdate;
+import static meshgate.gateway.ledger.LedgerRows.bindClaimedOutboundUpdate;
 import static meshgate.gateway.ledger.LedgerRows.bindOutboundUpdate;
 import static meshgate.gateway.ledger.LedgerRows.first;
 import static meshgate.gateway.ledger.LedgerRows.millis;
@@ -19,7 +20,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * so the ledger may be used by many threads at once and a committed change is durable when the call returns.
  *
  * <p>Recording is idempotent across nodes: an insert that meets an existing row does nothing, and the row is then
- * read. Leases ({@link #claimOutbound}, {@link #claimableOutbound}) are timed by the database's {@code now()}, never
+ * read. Leases ({@link #claimOutbound}, {@link #renewOutbound}) are timed by the database's {@code now()}, never
  * by a node's clock, so nodes with skewed clocks agree on when a lease has run out; the {@link Clock} given to
  * {@code open} sets only {@code createdAt} and {@code updatedAt}.
  */
@@ -137,6 +137,21 @@ public final class PostgresLedger implements Ledger {
         });
     }
 
+    @Override
+    public OutboundRecord updateOutbound(OutboundClaim claim, OutboundRecord record) {
+        return connected("update outbound " + record.id() + " under claim " + claim.generation(), connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    UPDATE_OUTBOUND_CLAIMED + " RETURNING " + OUTBOUND_COLUMNS)) {
+                bindClaimedOutboundUpdate(update, claim, record, now());
+                Optional<OutboundRecord> updated = first(update, LedgerRows::outboundRecord);
+                if (updated.isEmpty()) {
+                    throw LedgerRows.claimedUpdateRefused(connection, claim);
+                }
+                return updated.get();
+            }
+        });
+    }
+
     /** The records in any of {@code states}, oldest first; none when no state is given. */
     @Override
     public List<OutboundRecord> outbound(OutboundState... states) {
@@ -199,59 +214,41 @@ public final class PostgresLedger implements Ledger {
                 CODE_POINT_ORDER, mailbox));
     }
 
-    /** The lease runs for {@code lease} from the database's {@code now()}. */
+    /**
+     * The lease runs for {@code lease} from the database's {@code now()}. The row is locked by the update, so of two
+     * nodes claiming at once one gets the claim and the other sees it held.
+     */
     @Override
-    public boolean claimOutbound(long id, String owner, Duration lease) {
+    public Optional<OutboundClaim> claimOutbound(long id, String owner, Duration lease) {
         return connected("claim outbound " + id, connection -> {
             String sql = """
                     UPDATE outbound_message
-                    SET lease_owner = ?, lease_until = now() + ? * INTERVAL '1 millisecond'
-                    WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < now())""";
-            try (PreparedStatement update = connection.prepareStatement(sql)) {
-                update.setString(1, owner);
-                update.setLong(2, lease.toMillis());
-                update.setLong(3, id);
-                update.setString(4, owner);
-                return update.executeUpdate() == 1;
+                    SET lease_owner = ?, lease_until = now() + ? * INTERVAL '1 millisecond',
+                        lease_generation = lease_generation + 1
+                    WHERE id = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < now())
+                    RETURNING lease_generation""";
+            try (PreparedStatement claim = connection.prepareStatement(sql)) {
+                claim.setString(1, owner);
+                claim.setLong(2, lease.toMillis());
+                claim.setLong(3, id);
+                claim.setString(4, owner);
+                return first(claim, row -> new OutboundClaim(id, owner, row.getLong(1)));
             }
         });
     }
 
-    /**
-     * One statement: the candidates are locked with {@code FOR UPDATE SKIP LOCKED}, so a node that is claiming at
-     * the same moment passes over the rows another node is claiming instead of waiting for them, and each row it
-     * does lock is checked again against the lease condition as it stands after any claim committed meanwhile.
-     */
     @Override
-    public List<OutboundRecord> claimableOutbound(String owner, int limit, Duration lease) {
-        if (limit <= 0) {
-            return List.of();
-        }
-        return connected("claim outbound work", connection -> {
+    public boolean renewOutbound(OutboundClaim claim, Duration lease) {
+        return connected("renew claim on outbound " + claim.recordId(), connection -> {
             String sql = """
-                    WITH candidate AS (
-                        SELECT id AS candidate_id FROM outbound_message
-                        WHERE state IN (?, ?)
-                            AND (lease_owner IS NULL OR lease_owner = ? OR lease_until < now())
-                        ORDER BY id
-                        LIMIT ?
-                        FOR UPDATE SKIP LOCKED
-                    )
-                    UPDATE outbound_message
-                    SET lease_owner = ?, lease_until = now() + ? * INTERVAL '1 millisecond'
-                    FROM candidate
-                    WHERE id = candidate.candidate_id
-                    RETURNING\s""" + OUTBOUND_COLUMNS;
-            try (PreparedStatement claim = connection.prepareStatement(sql)) {
-                claim.setString(1, OutboundState.QUEUED.name());
-                claim.setString(2, OutboundState.SENDING.name());
-                claim.setString(3, owner);
-                claim.setInt(4, limit);
-                claim.setString(5, owner);
-                claim.setLong(6, lease.toMillis());
-                List<OutboundRecord> claimed = all(claim, LedgerRows::outboundRecord);
-                claimed.sort(Comparator.comparingLong(OutboundRecord::id));
-                return claimed;
+                    UPDATE outbound_message SET lease_until = now() + ? * INTERVAL '1 millisecond'
+                    WHERE id = ? AND lease_owner = ? AND lease_generation = ?""";
+            try (PreparedStatement renew = connection.prepareStatement(sql)) {
+                renew.setLong(1, lease.toMillis());
+                renew.setLong(2, claim.recordId());
+                renew.setString(3, claim.owner());
+                renew.setLong(4, claim.generation());
+                return renew.executeUpdate() == 1;
             }
         });
     }
@@ -269,8 +266,9 @@ public final class PostgresLedger implements Ledger {
     }
 
     @Override
-    public void releaseOutbound(long id, String owner) {
-        connected("release outbound " + id, connection -> LedgerRows.releaseOutbound(connection, id, owner));
+    public void releaseOutbound(OutboundClaim claim) {
+        connected("release outbound " + claim.recordId(), connection -> LedgerRows.releaseOutbound(connection,
+                claim));
     }
 
     @Override

@@ -19,6 +19,7 @@ import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.gateway.ledger.Ledger;
 import meshgate.gateway.ledger.OutboundRecord;
 import meshgate.gateway.ledger.OutboundState;
+import meshgate.gateway.outbound.HeldClaim.ClaimLostException;
 import meshgate.gateway.store.MetadataUnreadableException;
 import meshgate.gateway.store.ObjectInfo;
 import meshgate.gateway.store.ObjectStore;
@@ -41,19 +42,17 @@ public final class OutboundProcessor {
     private final Map<String, MeshClient> clients;
     private final GatewayConfig config;
     private final Clock clock;
-    private final String node;
-    private final java.time.Duration lease;
+    private final LeaseKeeper leases;
     private final MeshGateMetrics metrics;
 
     public OutboundProcessor(ObjectStore store, Ledger ledger, Map<String, MeshClient> clients, GatewayConfig config,
-            Clock clock, String node, java.time.Duration lease, MeshGateMetrics metrics) {
+            Clock clock, LeaseKeeper leases, MeshGateMetrics metrics) {
         this.store = store;
         this.ledger = ledger;
         this.clients = clients;
         this.config = config;
         this.clock = clock;
-        this.node = node;
-        this.lease = lease;
+        this.leases = leases;
         this.metrics = metrics;
     }
 
@@ -63,46 +62,51 @@ public final class OutboundProcessor {
      */
     public OutboundRecord process(ObjectInfo object) throws IOException {
         OutboundRecord record = ledger.recordOutbound(object.key(), object.size(), object.lastModified());
-        if (!ledger.claimOutbound(record.id(), node, lease)) {
+        Optional<HeldClaim> held = leases.claim(record.id());
+        if (held.isEmpty()) {
             return record;
         }
-        try {
-            return processClaimed(object, ledger.findOutbound(record.id()).orElseThrow());
-        } finally {
-            ledger.releaseOutbound(record.id(), node);
+        try (HeldClaim claim = held.get()) {
+            // Read after claiming: a node taking over starts from the progress its predecessor recorded.
+            return processClaimed(object, ledger.findOutbound(record.id()).orElseThrow(), claim);
+        } catch (ClaimLostException e) {
+            // Another node claimed the record since: it carries on from the recorded progress, this one stops here.
+            LOG.warn("outbound_lease_lost key={} node={} reason=\"{}\"", object.key(), leases.node(), e.getMessage());
+            return ledger.findOutbound(record.id()).orElseThrow();
         }
     }
 
-    private OutboundRecord processClaimed(ObjectInfo object, OutboundRecord claimed) throws IOException {
+    private OutboundRecord processClaimed(ObjectInfo object, OutboundRecord claimed, HeldClaim claim)
+            throws IOException {
         OutboundRecord record = claimed;
         if (store.stat(object.key()).isEmpty() && record.state() == OutboundState.QUEUED) {
             return record;
         }
         if (record.state() == OutboundState.FAILED) {
             // A failed object back in outbound/ was put there again by a person: try it again.
-            record = ledger.updateOutbound(record.withState(OutboundState.QUEUED));
+            record = claim.update(record.withState(OutboundState.QUEUED));
         }
         if (record.state() == OutboundState.SUPERSEDED) {
             // The file is back to a version it changed from before it was sent: that version is the one to send.
-            record = ledger.updateOutbound(record.withState(OutboundState.QUEUED));
+            record = claim.update(record.withState(OutboundState.QUEUED));
         }
         if (record.state() != OutboundState.QUEUED && record.state() != OutboundState.SENDING) {
-            return finishSent(record);
+            return finishSent(record, claim);
         }
         if (object.size() == 0) {
-            return fail(record, "empty file: nothing to send (MESH messages need content)");
+            return fail(record, claim, "empty file: nothing to send (MESH messages need content)");
         }
         SendParameters parameters;
         try {
             parameters = SendParameters.resolve(object.key(), object.name(), store.metadata(object.key()),
                     config.outboundMappings(), clients.keySet(), config.useKeyForMexFilename());
         } catch (UnsendableException e) {
-            return fail(record, e.getMessage());
+            return fail(record, claim, e.getMessage());
         } catch (MetadataUnreadableException e) {
-            return fail(record, "metadata unreadable: " + e.getMessage());
+            return fail(record, claim, "metadata unreadable: " + e.getMessage());
         }
         if (parameters.contentEncoding().isPresent() && !startsWithGzipMagic(object.key())) {
-            return fail(record, "Content-Encoding gzip is declared but the content is not gzip data");
+            return fail(record, claim, "Content-Encoding gzip is declared but the content is not gzip data");
         }
         boolean compress = record.state() == OutboundState.SENDING ? record.compress()
                 : CompressionDecision.compress(parameters, object.size(), config.compressThreshold(),
@@ -112,53 +116,52 @@ public final class OutboundProcessor {
         String localId = Optional.ofNullable(record.localId())
                 .or(parameters::localId)
                 .orElseGet(() -> "meshgate-" + UUID.randomUUID());
+        // SENDING, with the local id, is recorded before the first chunk is posted: whoever resumes (this node after
+        // a restart, or another once this claim is lost) first asks MESH for a message with that local id.
         boolean resuming = record.state() == OutboundState.SENDING;
-        Optional<OutboundRecord> superseded = changedBeforeSend(object, record);
+        Optional<OutboundRecord> superseded = changedBeforeSend(object, record, claim);
         if (superseded.isPresent()) {
             return superseded.get();
         }
-        record = ledger.updateOutbound(record.sending(parameters.from(), parameters.to(), parameters.workflowId(),
+        record = claim.update(record.sending(parameters.from(), parameters.to(), parameters.workflowId(),
                 localId, chunkSize, compress, clock.instant()));
         OutboundMessage message = message(parameters, localId, compress);
         MessageContent content = store.content(object.key());
         SendProgress progress = resuming
                 ? SendProgress.recorded(record.meshMessageId(), record.chunksAccepted(), record.startedAt(), chunkSize)
                 : SendProgress.start(record.startedAt(), chunkSize);
-        long[] recordId = {record.id()};
+        long recordId = record.id();
         long started = System.nanoTime();
         SendResult result;
+        claim.checkHeld();
         try {
             result = clients.get(parameters.from()).resume(message, content, progress, (id, chunk, total) -> {
+                // The heartbeat renews the claim; should it have found the claim lost, stop before the next call.
+                claim.checkHeld();
                 // The last chunk is recorded with acceptance, just after; should the process die in between,
                 // resuming finds the message by its local id.
-                if (!ledger.claimOutbound(recordId[0], node, lease)) {
-                    throw new LeaseLostException("another gateway node took over sending " + object.key());
-                }
                 if (chunk < total) {
-                    OutboundRecord current = ledger.findOutbound(recordId[0]).orElseThrow();
-                    ledger.updateOutbound(current.progress(id, chunk, total));
+                    OutboundRecord current = ledger.findOutbound(recordId).orElseThrow();
+                    claim.update(current.progress(id, chunk, total));
                 }
                 LOG.info("outbound_chunk key={} message_id={} chunk={}/{}", object.key(), id, chunk, total);
             });
-        } catch (LeaseLostException e) {
-            LOG.warn("outbound_lease_lost key={} node={}", object.key(), node);
-            return ledger.findOutbound(record.id()).orElseThrow();
         } catch (MeshException e) {
             if (e.isRetryable()) {
                 LOG.warn("outbound_retry_later key={} reason=\"{}\"", object.key(), e.getMessage());
                 metrics.outboundRetried(parameters.from());
                 return ledger.findOutbound(record.id()).orElseThrow();
             }
-            return fail(ledger.findOutbound(record.id()).orElseThrow(), "MESH refused it: " + e.getMessage());
+            return fail(ledger.findOutbound(record.id()).orElseThrow(), claim, "MESH refused it: " + e.getMessage());
         }
-        OutboundRecord accepted = ledger.updateOutbound(ledger.findOutbound(record.id()).orElseThrow()
+        OutboundRecord accepted = claim.update(ledger.findOutbound(record.id()).orElseThrow()
                 .accepted(result.messageId(), clock.instant()));
         LOG.info("outbound_accepted key={} from={} to={} workflow_id={} message_id={} chunks={} compressed={}",
                 object.key(), parameters.from(), parameters.to(), parameters.workflowId(), result.messageId(),
                 result.chunks(), compress);
         metrics.outboundAccepted(parameters.from(), object.size(),
                 java.time.Duration.ofNanos(System.nanoTime() - started));
-        return finishAccepted(accepted, object);
+        return finishAccepted(accepted, object, claim);
     }
 
     /**
@@ -166,7 +169,8 @@ public final class OutboundProcessor {
      * since, this version is not sent (nor the rest of it, when resuming): the changed file is a version of its own,
      * which the next scan finds and sends once it has settled.
      */
-    private Optional<OutboundRecord> changedBeforeSend(ObjectInfo listed, OutboundRecord record) throws IOException {
+    private Optional<OutboundRecord> changedBeforeSend(ObjectInfo listed, OutboundRecord record, HeldClaim claim)
+            throws IOException {
         Optional<ObjectInfo> current = store.stat(listed.key());
         if (current.isEmpty() || current.get().sameVersionAs(listed)) {
             return Optional.empty();
@@ -176,16 +180,16 @@ public final class OutboundProcessor {
         String reason = "the file changed before this version was sent (" + listed.size() + " bytes, modified at "
                 + listed.lastModified() + "; now " + current.get().size() + " bytes, modified at "
                 + current.get().lastModified() + "): the changed file is sent as a version of its own";
-        return Optional.of(ledger.updateOutbound(record.withState(OutboundState.SUPERSEDED).withReason(reason)));
+        return Optional.of(claim.update(record.withState(OutboundState.SUPERSEDED).withReason(reason)));
     }
 
     /** MESH has the version that was listed: the file is archived only if it is still that version. */
-    private OutboundRecord finishAccepted(OutboundRecord accepted, ObjectInfo sent) throws IOException {
+    private OutboundRecord finishAccepted(OutboundRecord accepted, ObjectInfo sent, HeldClaim claim) throws IOException {
         Optional<ObjectInfo> now = store.stat(sent.key());
         if (now.isPresent() && !now.get().sameVersionAs(sent)) {
-            return changedDuringSend(accepted, sent, now.get());
+            return changedDuringSend(accepted, sent, now.get(), claim);
         }
-        return finishSent(accepted);
+        return finishSent(accepted, claim);
     }
 
     /**
@@ -193,14 +197,14 @@ public final class OutboundProcessor {
      * is. The file is not archived as sent: it stays in outbound/, and once settled it is sent as a new version. The
      * record, the log, a counter and a note under sent/{message_id}/ say what MESH received.
      */
-    private OutboundRecord changedDuringSend(OutboundRecord accepted, ObjectInfo sent, ObjectInfo now)
-            throws IOException {
+    private OutboundRecord changedDuringSend(OutboundRecord accepted, ObjectInfo sent, ObjectInfo now,
+            HeldClaim claim) throws IOException {
         String messageId = accepted.meshMessageId();
         String reason = "the file changed while it was being sent: MESH accepted message " + messageId
                 + " with the version of " + sent.size() + " bytes modified at " + sent.lastModified()
                 + "; the file now has " + now.size() + " bytes, modified at " + now.lastModified()
                 + ", and stays in outbound/ to be sent as a new message";
-        OutboundRecord recorded = ledger.updateOutbound(accepted.withReason(reason));
+        OutboundRecord recorded = claim.update(accepted.withReason(reason));
         String noteKey = SENT + messageId + "/" + relative(sent.key()) + ".reason.txt";
         LOG.warn("outbound_changed_during_send key={} message_id={} sent_bytes={} now_bytes={} note_key={}",
                 sent.key(), messageId, sent.size(), now.size(), noteKey);
@@ -238,7 +242,7 @@ public final class OutboundProcessor {
      * that is under outbound/ again (the same key, size and modification time) was put back by someone: it was sent,
      * so it is archived again, not sent again.
      */
-    private OutboundRecord finishSent(OutboundRecord record) throws IOException {
+    private OutboundRecord finishSent(OutboundRecord record, HeldClaim claim) throws IOException {
         if (store.stat(record.objectKey()).isEmpty()) {
             return record;
         }
@@ -255,14 +259,16 @@ public final class OutboundProcessor {
             sentKey = ArchiveKeys.moveKeepingBoth(store, record.objectKey(),
                     SENT + record.meshMessageId() + "/" + relative(record.objectKey()), clock.instant());
         }
-        return ledger.updateOutbound(record.sentTo(sentKey));
+        return claim.update(record.sentTo(sentKey));
     }
 
     /**
      * Moves the object to failed/, never over another failed file (a second file of the same name is kept beside
      * it, named with the time), with a readable reason beside it, and records why.
      */
-    private OutboundRecord fail(OutboundRecord record, String reason) throws IOException {
+    private OutboundRecord fail(OutboundRecord record, HeldClaim claim, String reason) throws IOException {
+        // Only the claim's holder moves the object: a node that lost its claim leaves it to the new holder.
+        claim.confirm();
         String failedKey = FAILED + relative(record.objectKey());
         Instant now = clock.instant();
         if (store.stat(record.objectKey()).isPresent()) {
@@ -277,14 +283,7 @@ public final class OutboundProcessor {
                 + "To try again, fix the cause and move the file back under outbound/.\n", Map.of());
         LOG.warn("outbound_failed key={} failed_key={} reason=\"{}\"", record.objectKey(), failedKey, reason);
         metrics.outboundFailed(record.sender() == null ? "unknown" : record.sender());
-        return ledger.updateOutbound(record.failed(reason, false));
-    }
-
-    /** This node's claim ran out and another node carries on with the send. */
-    private static final class LeaseLostException extends RuntimeException {
-        LeaseLostException(String message) {
-            super(message, null, false, false);
-        }
+        return claim.update(record.failed(reason, false));
     }
 
     static String relative(String key) {

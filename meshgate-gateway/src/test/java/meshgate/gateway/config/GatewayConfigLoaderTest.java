@@ -164,6 +164,35 @@ class GatewayConfigLoaderTest {
         assertThat(config.outboundMappings()).isEmpty();
         assertThat(config.events()).isEqualTo(EventSettings.defaults());
         assertThat(config.meshJobs()).isTrue();
+        assertThat(config.outboundLease()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(config.meshTimeouts()).isEqualTo(new MeshTimeouts(Duration.ofSeconds(30), Duration.ofMinutes(2),
+                Duration.ofMinutes(3)));
+    }
+
+    @Test
+    void anOutboundLeaseThatOneMeshCallCouldOutliveIsRefusedAtStart() {
+        GatewayConfig defaults = read(MINIMAL);
+        // 3 min of retries + an 8 s last wait + a 150 s attempt that includes a lookup by local id of its own.
+        assertThat(defaults.meshTimeouts().callBudget()).isEqualTo(Duration.ofSeconds(676));
+        assertThat(meshgate.gateway.outbound.LeaseKeeper.outlasts(defaults.outboundLease(),
+                defaults.meshTimeouts().callBudget())).isTrue();
+
+        GatewayConfig tooShort = read(MINIMAL + "outbound_lease: 2m\n");
+        assertThatThrownBy(() -> new meshgate.gateway.Gateway(tooShort, java.time.Clock.systemUTC()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("outbound_lease 120s is too short")
+                .hasMessageContaining("up to 676s")
+                .hasMessageContaining("at least 846s");
+
+        GatewayConfig shortened = read(MINIMAL + """
+                outbound_lease: 40s
+                mesh_connect_timeout: 2s
+                mesh_read_timeout: 10s
+                mesh_retry_max_elapsed: 1s
+                """);
+        assertThat(shortened.meshTimeouts().callBudget()).isLessThan(Duration.ofSeconds(32));
+        assertThat(meshgate.gateway.outbound.LeaseKeeper.outlasts(shortened.outboundLease(),
+                shortened.meshTimeouts().callBudget())).isTrue();
     }
 
     @Test

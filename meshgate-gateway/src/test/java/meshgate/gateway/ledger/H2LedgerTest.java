@@ -57,51 +57,39 @@ class H2LedgerTest extends LedgerContractTest {
     }
 
     @Test
-    void aSecondOwnerCannotClaimUntilTheFirstOwnersLeaseExpires() {
+    void aLedgerOfTheFirstSchemaIsUpgradedWhenOpened() throws Exception {
         long id = ledger.recordOutbound("outbound/x.csv", 7, MODIFIED).id();
+        ledger.close();
+        try (java.sql.Connection old = java.sql.DriverManager.getConnection(
+                "jdbc:h2:file:" + dir.resolve("ledger").toAbsolutePath(), "sa", "");
+                java.sql.Statement statement = old.createStatement()) {
+            statement.execute("ALTER TABLE outbound_message DROP COLUMN lease_generation");
+            statement.execute("UPDATE schema_version SET version = 1");
+        }
 
-        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isTrue();
-        assertThat(ledger.claimOutbound(id, "node-b", Duration.ofSeconds(30))).isFalse();
-        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isTrue();
-        clock.advance(Duration.ofSeconds(31));
+        ledger = reopenLedger(clock);
 
-        assertThat(ledger.claimOutbound(id, "node-b", Duration.ofSeconds(30))).isTrue();
-        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isFalse();
-        ledger.releaseOutbound(id, "node-a");
-        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isFalse();
-        ledger.releaseOutbound(id, "node-b");
-        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isTrue();
+        OutboundClaim claim = ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30)).orElseThrow();
+        assertThat(claim.generation()).isEqualTo(1);
+        assertThat(ledger.findOutbound(id)).isPresent();
     }
 
     @Test
-    void claimableOutboundClaimsQueuedAndSendingRecordsNotHeldByAnotherOwner() {
-        Duration lease = Duration.ofSeconds(30);
-        OutboundRecord queued = ledger.recordOutbound("outbound/queued.csv", 1, MODIFIED);
-        OutboundRecord sending = ledger.updateOutbound(ledger.recordOutbound("outbound/sending.csv", 1, MODIFIED)
-                .withState(OutboundState.SENDING));
-        ledger.updateOutbound(ledger.recordOutbound("outbound/accepted.csv", 1, MODIFIED)
-                .withState(OutboundState.ACCEPTED));
-        OutboundRecord heldByOther = ledger.recordOutbound("outbound/held.csv", 1, MODIFIED);
-        OutboundRecord expired = ledger.recordOutbound("outbound/expired.csv", 1, MODIFIED);
-        ledger.claimOutbound(expired.id(), "node-b", Duration.ofSeconds(1));
-        clock.advance(Duration.ofSeconds(2));
-        ledger.claimOutbound(heldByOther.id(), "node-b", lease);
-        OutboundRecord mine = ledger.recordOutbound("outbound/mine.csv", 1, MODIFIED);
-        ledger.claimOutbound(mine.id(), "node-a", Duration.ofSeconds(1));
+    void aSecondOwnerCannotClaimUntilTheFirstOwnersLeaseExpires() {
+        long id = ledger.recordOutbound("outbound/x.csv", 7, MODIFIED).id();
 
-        List<OutboundRecord> claimed = ledger.claimableOutbound("node-a", 10, lease);
+        OutboundClaim first = ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30)).orElseThrow();
+        assertThat(ledger.claimOutbound(id, "node-b", Duration.ofSeconds(30))).isEmpty();
+        assertThat(ledger.renewOutbound(first, Duration.ofSeconds(30))).isTrue();
+        clock.advance(Duration.ofSeconds(31));
 
-        assertThat(claimed).extracting(OutboundRecord::id)
-                .containsExactly(queued.id(), sending.id(), expired.id(), mine.id());
-        assertThat(claimed.get(1)).isEqualTo(sending);
-        clock.advance(Duration.ofSeconds(5));
-        assertThat(claimed).allSatisfy(record ->
-                assertThat(ledger.claimOutbound(record.id(), "node-b", lease)).isFalse());
-        assertThat(ledger.claimableOutbound("node-b", 10, lease)).extracting(OutboundRecord::id)
-                .containsExactly(heldByOther.id());
-        assertThat(ledger.claimableOutbound("node-a", 2, lease)).extracting(OutboundRecord::id)
-                .containsExactly(queued.id(), sending.id());
-        assertThat(ledger.claimableOutbound("node-a", 0, lease)).isEmpty();
+        OutboundClaim second = ledger.claimOutbound(id, "node-b", Duration.ofSeconds(30)).orElseThrow();
+        assertThat(second.generation()).isGreaterThan(first.generation());
+        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isEmpty();
+        ledger.releaseOutbound(first);
+        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isEmpty();
+        ledger.releaseOutbound(second);
+        assertThat(ledger.claimOutbound(id, "node-a", Duration.ofSeconds(30))).isPresent();
     }
 
     @Test

@@ -283,6 +283,79 @@ abstract class LedgerContractTest {
     }
 
     @Test
+    void aWriteUnderAStaleClaimIsRefusedAndChangesNothing() {
+        OutboundRecord queued = ledger.recordOutbound("outbound/x.csv", 7, MODIFIED);
+        OutboundClaim stale = ledger.claimOutbound(queued.id(), "node-a", Duration.ofMinutes(1)).orElseThrow();
+        OutboundRecord sending = ledger.updateOutbound(stale, ledger.findOutbound(queued.id()).orElseThrow()
+                .sending("X26ABC1", "X26ABC2", "WF", "local-1", 1024, false, clock.instant()));
+        // The node restarts under the same name and claims its work again: its earlier claim is now stale.
+        OutboundClaim current = ledger.claimOutbound(queued.id(), "node-a", Duration.ofMinutes(1)).orElseThrow();
+
+        assertThat(current.generation()).isGreaterThan(stale.generation());
+        assertThatThrownBy(() -> ledger.updateOutbound(stale, sending.progress("MSG-STALE", 1, 3)))
+                .isInstanceOf(StaleClaimException.class)
+                .isInstanceOf(LedgerException.class)
+                .satisfies(e -> assertThat(((StaleClaimException) e).claim()).isEqualTo(stale));
+        assertThat(ledger.findOutbound(queued.id())).contains(sending);
+        assertThat(ledger.renewOutbound(stale, Duration.ofMinutes(1))).isFalse();
+        ledger.releaseOutbound(stale);
+        assertThat(ledger.claimOutbound(queued.id(), "node-b", Duration.ofMinutes(1))).as("still held").isEmpty();
+
+        OutboundRecord progressed = ledger.updateOutbound(current, sending.progress("MSG-1", 1, 3));
+        assertThat(progressed.meshMessageId()).isEqualTo("MSG-1");
+        assertThat(ledger.renewOutbound(current, Duration.ofMinutes(1))).isTrue();
+        ledger.releaseOutbound(current);
+        assertThatThrownBy(() -> ledger.updateOutbound(current, progressed.progress("MSG-1", 2, 3)))
+                .as("a released claim writes nothing").isInstanceOf(StaleClaimException.class);
+        assertThat(ledger.findOutbound(queued.id())).contains(progressed);
+    }
+
+    @Test
+    void aNodeWhoseLeaseRanOutCannotWriteOverTheOwnerThatTookItOver() throws Exception {
+        OutboundRecord queued = ledger.recordOutbound("outbound/x.csv", 7, MODIFIED);
+        try (Ledger otherNode = openAnotherLedger(clock)) {
+            OutboundClaim first = ledger.claimOutbound(queued.id(), "node-a", Duration.ofMillis(1)).orElseThrow();
+            clock.advance(Duration.ofSeconds(1));
+            OutboundClaim second = awaitClaim(otherNode, queued.id(), "node-b");
+
+            OutboundRecord byB = otherNode.updateOutbound(second, queued.progress("MSG-B", 1, 2));
+            assertThatThrownBy(() -> ledger.updateOutbound(first, queued.progress("MSG-A", 1, 2)))
+                    .isInstanceOf(StaleClaimException.class);
+            assertThat(ledger.renewOutbound(first, Duration.ofMinutes(1))).isFalse();
+            assertThat(ledger.findOutbound(queued.id())).contains(byB);
+            assertThat(ledger.claimOutbound(queued.id(), "node-a", Duration.ofMinutes(1))).isEmpty();
+        }
+    }
+
+    @Test
+    void aClaimedUpdateOfAnotherOrUnknownRecordFails() {
+        OutboundRecord one = ledger.recordOutbound("outbound/x.csv", 7, MODIFIED);
+        OutboundRecord two = ledger.recordOutbound("outbound/y.csv", 7, MODIFIED);
+        OutboundClaim claim = ledger.claimOutbound(one.id(), "node-a", Duration.ofMinutes(1)).orElseThrow();
+
+        assertThatThrownBy(() -> ledger.updateOutbound(claim, two.withState(OutboundState.SENDING)))
+                .isInstanceOf(IllegalArgumentException.class);
+        OutboundClaim ghost = new OutboundClaim(two.id() + 100, "node-a", 1);
+        assertThatThrownBy(() -> ledger.updateOutbound(ghost, new OutboundRecord(ghost.recordId(), "outbound/z.csv",
+                1, MODIFIED, OutboundState.SENDING, null, null, null, null, null, 0, 0, 0, false, null, null, false, 0,
+                null, START, START, null, null))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(ledger.findOutbound(two.id())).contains(two);
+    }
+
+    /** The other node's claim, once the first node's lease has run out by the ledger's own time. */
+    private static OutboundClaim awaitClaim(Ledger node, long id, String owner) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            var claim = node.claimOutbound(id, owner, Duration.ofMinutes(1));
+            if (claim.isPresent()) {
+                return claim.get();
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(owner + " could not claim outbound record " + id);
+    }
+
+    @Test
     void reopeningKeepsEverything() {
         OutboundRecord outbound = ledger.updateOutbound(ledger.recordOutbound("outbound/x.csv", 7, MODIFIED)
                 .sending("X26ABC1", "X26ABC2", "WF", null, 1024, false, clock.instant()));

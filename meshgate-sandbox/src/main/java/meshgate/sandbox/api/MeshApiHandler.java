@@ -79,6 +79,7 @@ public final class MeshApiHandler extends AbstractHandler {
         Optional<FaultKind> fault = Optional.empty();
         if (match.route() != null && !match.route().admin()) {
             pause();
+            ctx.faults().holdIfAsked(request.getMethod(), request.getRequestURI());
             fault = ctx.faults().decide(match.route().download());
         }
         int status = respond(base, response, ex, match, fault.orElse(null));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class FaultController {
     private final AtomicLongArray injected = new AtomicLongArray(FaultKind.values().length);
+    private final List<RequestHold> holds = new CopyOnWriteArrayList<>();
     private FaultSettings settings;
     private Random random;
 
@@ -92,6 +94,28 @@ public final class FaultController {
     public void resetCounts() {
         for (int i = 0; i < injected.length(); i++) {
             injected.set(i, 0);
+        }
+    }
+
+    /**
+     * Holds the next MESH API request with this method and a path matching {@code pathPattern} (a regular
+     * expression over the whole path) until {@link RequestHold#release} is called, or for {@code longest} at most.
+     * Other requests are not delayed.
+     */
+    public RequestHold holdNext(String method, String pathPattern, Duration longest) {
+        RequestHold hold = new RequestHold(method, pathPattern, longest);
+        holds.add(hold);
+        return hold;
+    }
+
+    /** Holds this request if a hold is armed for it; returns once it may be handled. */
+    public void holdIfAsked(String method, String path) {
+        for (RequestHold hold : holds) {
+            if (hold.take(method, path)) {
+                holds.remove(hold);
+                hold.hold();
+                return;
+            }
         }
     }
 
