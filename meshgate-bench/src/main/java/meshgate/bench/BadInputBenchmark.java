@@ -3,7 +3,6 @@ package meshgate.bench;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import meshgate.gateway.Gateway;
@@ -24,6 +23,10 @@ final class BadInputBenchmark {
 
     /** One malformed input and what must become of it: FAILED (with a reason containing it), SENT, or LEFT. */
     record Case(String name, String metadata, byte[] content, String expect, String reason) {
+        /** A case that must be sent carries this local id, so that its arrival is counted exactly once. */
+        String localId() {
+            return "bad-input-" + name;
+        }
     }
 
     static List<Case> corpus() {
@@ -66,14 +69,12 @@ final class BadInputBenchmark {
         fail(cases, "no-metadata-at-all", null, text, "no outbound mapping");
         fail(cases, "bad-checksum", "{" + ok + ", \"mex-content-checksum\": \"md5=<script>\"}", text,
                 "Invalid checksum");
-        cases.add(new Case("mixed-case-keys", "{\"MEX-FROM\": \"x26abc1\", \"Mex-To\": \"x26abc2\", "
-                + "\"MEX-WORKFLOWID\": \"TEST_WORKFLOW\"}", text, "SENT", null));
-        cases.add(new Case("quote-plus-subject", "{" + ok + ", \"mex-subject\": \"a+b+%24%C2%A3\"}", text, "SENT", null));
-        cases.add(new Case("binary-content", "{" + ok + "}", new byte[] {0, (byte) 0xff, 0x1f, (byte) 0x8b, 0}, "SENT",
-                null));
-        cases.add(new Case("unknown-metadata-ignored", "{" + ok + ", \"x-custom\": \"whatever\"}", text, "SENT", null));
-        cases.add(new Case("path-traversal-filename", "{" + ok + ", \"mex-filename\": \"..%2F..%2Fetc%2Fpasswd\"}",
-                text, "SENT", null));
+        sent(cases, "mixed-case-keys", "{\"MEX-FROM\": \"x26abc1\", \"Mex-To\": \"x26abc2\", "
+                + "\"MEX-WORKFLOWID\": \"TEST_WORKFLOW\"}", text);
+        sent(cases, "quote-plus-subject", "{" + ok + ", \"mex-subject\": \"a+b+%24%C2%A3\"}", text);
+        sent(cases, "binary-content", "{" + ok + "}", new byte[] {0, (byte) 0xff, 0x1f, (byte) 0x8b, 0});
+        sent(cases, "unknown-metadata-ignored", "{" + ok + ", \"x-custom\": \"whatever\"}", text);
+        sent(cases, "path-traversal-filename", "{" + ok + ", \"mex-filename\": \"..%2F..%2Fetc%2Fpasswd\"}", text);
         return cases;
     }
 
@@ -81,42 +82,58 @@ final class BadInputBenchmark {
         cases.add(new Case(name, metadata, content, "FAILED", reason));
     }
 
+    /** A case that must be sent: its metadata (a JSON object) gets the case's local id added. */
+    private static void sent(List<Case> cases, String name, String metadata, byte[] content) {
+        Case plain = new Case(name, null, content, "SENT", null);
+        cases.add(new Case(name, metadata.substring(0, metadata.length() - 1) + ", \"mex-localid\": \""
+                + plain.localId() + "\"}", content, "SENT", null));
+    }
+
     static Report run(Path dir) throws Exception {
         List<Case> corpus = corpus();
         Report report = new Report("bad-input corpus (" + corpus.size() + " malformed outbound objects)");
-        try (LocalMesh mesh = new LocalMesh(dir.resolve("corpus"), b -> { });
-                Gateway sender = mesh.gateway("X26ABC1", "");
-                Gateway receiver = mesh.gateway("X26ABC2", "use_sender_filename: true")) {
-            Path outbound = Files.createDirectories(mesh.root("X26ABC1").resolve("outbound"));
-            for (Case c : corpus) {
-                Path file = outbound.resolve(c.name() + ".csv");
-                if (c.metadata() != null) {
-                    Files.writeString(file.resolveSibling(file.getFileName() + ".meta.json"), c.metadata());
+        Deliveries deliveries = new Deliveries();
+        Deliveries.Settling settling;
+        try (LocalMesh mesh = new LocalMesh(dir.resolve("corpus"), b -> { })) {
+            try (Gateway sender = mesh.gateway("X26ABC1", "");
+                    Gateway receiver = mesh.gateway("X26ABC2", "use_sender_filename: true\npoll_interval: 1s")) {
+                Path outbound = Files.createDirectories(mesh.root("X26ABC1").resolve("outbound"));
+                for (Case c : corpus) {
+                    drop(outbound, c);
+                    if (c.expect().equals("SENT")) {
+                        deliveries.expect(c.localId(), c.content());
+                    }
                 }
-                Path hidden = outbound.resolve("." + c.name() + ".writing");
-                Files.write(hidden, c.content());
-                Files.move(hidden, file);
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (System.nanoTime() < deadline && !Files.list(outbound).filter(p -> p.toString().endsWith(".csv"))
-                    .toList().isEmpty()) {
-                Thread.sleep(200);
-            }
-            for (Case c : corpus) {
-                String outcome = outcome(mesh, sender, c);
-                boolean handled = outcome.startsWith(c.expect()) && (c.reason() == null || outcome.contains(c.reason()));
-                report.row((handled ? "ok   " : "FAIL ") + c.name(), outcome);
-                if (!handled) {
-                    report.fail(c.name() + ": expected " + c.expect() + (c.reason() == null ? "" : " (" + c.reason()
-                            + ")"));
+                settling = deliveries.settle(deliveries.folders(mesh.root("X26ABC1"), mesh.root("X26ABC2"),
+                        "X26ABC2"));
+                for (Case c : corpus) {
+                    String outcome = outcome(mesh, sender, c);
+                    boolean handled = outcome.startsWith(c.expect())
+                            && (c.reason() == null || outcome.contains(c.reason()));
+                    report.row((handled ? "ok   " : "FAIL ") + c.name(), outcome);
+                    if (!handled) {
+                        report.fail(c.name() + ": expected " + c.expect() + (c.reason() == null ? ""
+                                : " (" + c.reason() + ")"));
+                    }
                 }
             }
             Path escaped = mesh.dir.resolve("etc/passwd");
             if (Files.exists(escaped) || Files.exists(mesh.root("X26ABC2").resolve("etc"))) {
                 report.fail("a sender file name escaped its folder");
             }
+            // The cases sent arrive once each, with their bytes; the cases failed never arrive.
+            return report.settling(settling).outcome(deliveries.collect(mesh, "X26ABC1", "X26ABC2"));
         }
-        return report;
+    }
+
+    private static void drop(Path outbound, Case c) throws java.io.IOException {
+        Path file = outbound.resolve(c.name() + ".csv");
+        if (c.metadata() != null) {
+            Files.writeString(file.resolveSibling(file.getFileName() + ".meta.json"), c.metadata());
+        }
+        Path hidden = outbound.resolve("." + c.name() + ".writing");
+        Files.write(hidden, c.content());
+        Files.move(hidden, file);
     }
 
     private static String outcome(LocalMesh mesh, Gateway sender, Case c) throws Exception {
@@ -139,18 +156,19 @@ final class BadInputBenchmark {
     /** Messages through a sandbox answering malformed responses a third of the time. */
     static Report malformedResponses(Path dir, int count) throws Exception {
         try (LocalMesh mesh = new LocalMesh(dir.resolve("malformed"), b -> b.faults(FaultSettings.failing(0.3,
-                FaultKind.malformed())));
-                Gateway sender = mesh.gateway("X26ABC1", "send_concurrency: 8");
-                Gateway receiver = mesh.gateway("X26ABC2", "poll_interval: 1s")) {
+                FaultKind.malformed())))) {
             Deliveries deliveries = new Deliveries();
-            deliveries.drop(mesh.root("X26ABC1").resolve("outbound"), "X26ABC1", "X26ABC2", count, 4);
-            Deliveries.Outcome outcome = deliveries.await(mesh.root("X26ABC2"), "X26ABC2",
-                    Duration.ofSeconds(120 + count / 5));
             Report report = new Report("malformed responses (" + count + " messages, 30% of answers malformed)");
-            report.row("malformed answers", mesh.sandbox.faults().injectedCounts().toString());
-            report.row("retries (both gateways)", Long.toString(sender.retries() + receiver.retries()));
-            report.outcome(outcome);
-            return report;
+            Deliveries.Settling settling;
+            try (Gateway sender = mesh.gateway("X26ABC1", "send_concurrency: 8");
+                    Gateway receiver = mesh.gateway("X26ABC2", "poll_interval: 1s")) {
+                deliveries.drop(mesh.root("X26ABC1").resolve("outbound"), "X26ABC1", "X26ABC2", count, 4);
+                settling = deliveries.settle(deliveries.folders(mesh.root("X26ABC1"), mesh.root("X26ABC2"),
+                        "X26ABC2"));
+                report.row("malformed answers", mesh.sandbox.faults().injectedCounts().toString());
+                report.row("retries (both gateways)", Long.toString(sender.retries() + receiver.retries()));
+            }
+            return report.settling(settling).outcome(deliveries.collect(mesh, "X26ABC1", "X26ABC2"));
         }
     }
 }

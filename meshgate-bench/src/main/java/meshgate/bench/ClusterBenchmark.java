@@ -56,30 +56,35 @@ final class ClusterBenchmark {
                     statement.execute("CREATE DATABASE " + name);
                 }
                 String jdbcUrl = postgres.getJdbcUrl("postgres", name);
-                put(endpoint, name, count);
-                long before = recipient.inboxCount();
+                Deliveries deliveries = new Deliveries();
+                put(endpoint, name, count, deliveries);
                 long start = System.nanoTime();
                 List<Gateway> gateways = new ArrayList<>();
-                for (int i = 1; i <= nodes; i++) {
-                    gateways.add(Gateway.start(GatewayConfigLoader.load(config(mesh, dir, name, i, endpoint,
-                            jdbcUrl), LocalMesh.ENVIRONMENT)));
+                Deliveries.Settling settling;
+                try (S3ObjectStore bucket = store(endpoint, name)) {
+                    for (int i = 1; i <= nodes; i++) {
+                        gateways.add(Gateway.start(GatewayConfigLoader.load(config(mesh, dir, name, i, endpoint,
+                                jdbcUrl), LocalMesh.ENVIRONMENT)));
+                    }
+                    settling = deliveries.settle(() -> {
+                        long arrived = recipient.inboxCount();
+                        return new Deliveries.Progress(bucket.list("outbound/").size(), arrived,
+                                Math.max(0, deliveries.dropped() - arrived));
+                    });
+                } finally {
+                    gateways.forEach(Gateway::close);
                 }
-                long deadline = System.nanoTime() + 600_000_000_000L;
-                while (recipient.inboxCount() - before < count && System.nanoTime() < deadline) {
-                    Thread.sleep(200);
+                Deliveries.Outcome outcome;
+                try (MeshClient sender = client(mesh, "X26ABC1")) {
+                    outcome = deliveries.collectInbox(recipient, sender);
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                gateways.forEach(Gateway::close);
-                long sent = recipient.inboxCount() - before;
-                double rate = sent / seconds;
+                double rate = outcome.unique() / settling.secondsSince(start);
                 if (nodes == 1) {
                     single = rate;
                 }
-                report.row(nodes + (nodes == 1 ? " node" : " nodes"), String.format("%.1f messages/s (%d sent)",
-                        rate, sent));
-                if (sent != count) {
-                    report.fail(nodes + " nodes sent " + sent + " of " + count);
-                }
+                report.row(nodes + (nodes == 1 ? " node" : " nodes"), String.format("%.1f messages/s (%d sent "
+                        + "once each, checked by SHA-256)", rate, outcome.unique()));
+                report.settling(settling).outcome(outcome);
                 if (nodes == 3) {
                     report.row("ratio 3 nodes / 1 node", String.format("%.2f (all nodes share this machine's %d cores)",
                             rate / single, Runtime.getRuntime().availableProcessors()));
@@ -92,20 +97,26 @@ final class ClusterBenchmark {
         }
     }
 
-    private static void put(URI endpoint, String bucket, int count) throws Exception {
-        try (S3ObjectStore store = S3ObjectStore.builder().bucket(bucket).endpoint(endpoint).region("us-east-1")
-                .pathStyle(true).credentials(KEY, SECRET).build()) {
+    private static void put(URI endpoint, String bucket, int count, Deliveries deliveries) throws Exception {
+        try (S3ObjectStore store = store(endpoint, bucket)) {
             java.util.Random random = new java.util.Random(count);
             for (int i = 0; i < count; i++) {
                 byte[] content = new byte[1024 + random.nextInt(9 * 1024)];
                 random.nextBytes(content);
-                try (ObjectWriter writer = store.create("outbound/" + bucket + "-" + i + ".dat")) {
+                String localId = bucket + "-" + i;
+                try (ObjectWriter writer = store.create("outbound/" + localId + ".dat")) {
                     writer.stream().write(content);
                     writer.commit(Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2", "mex-workflowid",
-                            "TEST_WORKFLOW", "mex-localid", bucket + "-" + i));
+                            "TEST_WORKFLOW", "mex-localid", localId));
                 }
+                deliveries.expect(localId, content);
             }
         }
+    }
+
+    private static S3ObjectStore store(URI endpoint, String bucket) {
+        return S3ObjectStore.builder().bucket(bucket).endpoint(endpoint).region("us-east-1").pathStyle(true)
+                .credentials(KEY, SECRET).build();
     }
 
     private static Path config(LocalMesh mesh, Path dir, String bucket, int node, URI endpoint, String jdbcUrl)

@@ -38,30 +38,36 @@ final class GatewayBenchmarks {
     static Report smallMessages(Path dir, int count) throws Exception {
         try (LocalMesh mesh = new LocalMesh(dir, b -> { })) {
             double baseline = clientOnly(mesh, dir.resolve("client-only"), count);
+            Deliveries deliveries = new Deliveries();
+            long start;
+            Deliveries.Settling settling;
             try (Gateway sender = mesh.gateway("X26ABC1", SENDER_SETTINGS);
                     Gateway receiver = mesh.gateway("X26ABC2", RECEIVER_SETTINGS)) {
-                return throughGateways(mesh, count, baseline);
+                start = System.nanoTime();
+                deliveries.drop(outbound(mesh), "X26ABC1", "X26ABC2", count, 1);
+                settling = deliveries.settle(probe(mesh, deliveries));
             }
+            Deliveries.Outcome outcome = deliveries.collect(mesh, "X26ABC1", "X26ABC2");
+            Report report = new Report("many small messages (" + count + " x 1-10 KiB, 2 gateways)");
+            double rate = outcome.unique() / settling.secondsSince(start);
+            report.row("messages per second", String.format("%.1f", rate));
+            report.row("baseline: client library alone", String.format("%.1f messages/s (%d senders, %d "
+                    + "downloaders, files written to a folder)", baseline, SENDERS, DOWNLOADERS));
+            report.row("ratio gateways / client alone", String.format("%.2f", rate / baseline));
+            report.row("latency p50 / p99 (outbound/ to inbound/)", outcome.percentile(50) + " ms / "
+                    + outcome.percentile(99) + " ms");
+            report.row("poll interval of the receiver", "1 s");
+            return report.settling(settling).outcome(outcome);
         }
     }
 
-    private static Report throughGateways(LocalMesh mesh, int count, double baseline) throws Exception {
-        Deliveries deliveries = new Deliveries();
-        long start = System.nanoTime();
-        deliveries.drop(mesh.root("X26ABC1").resolve("outbound"), "X26ABC1", "X26ABC2", count, 1);
-        Deliveries.Outcome outcome = deliveries.await(mesh.root("X26ABC2"), "X26ABC2", timeout(count));
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Report report = new Report("many small messages (" + count + " x 1-10 KiB, 2 gateways)");
-        double rate = outcome.received() / seconds;
-        report.row("messages per second", String.format("%.1f", rate));
-        report.row("baseline: client library alone", String.format("%.1f messages/s (%d senders, %d "
-                + "downloaders, files written to a folder)", baseline, SENDERS, DOWNLOADERS));
-        report.row("ratio gateways / client alone", String.format("%.2f", rate / baseline));
-        report.row("latency p50 / p99 (outbound/ to inbound/)", outcome.percentile(50) + " ms / "
-                + outcome.percentile(99) + " ms");
-        report.row("poll interval of the receiver", "1 s");
-        report.outcome(outcome);
-        return report;
+    private static Path outbound(LocalMesh mesh) {
+        return mesh.root("X26ABC1").resolve("outbound");
+    }
+
+    /** X26ABC1's outbound/ and X26ABC2's inbound/, where every part here sends and receives. */
+    private static Deliveries.Probe probe(LocalMesh mesh, Deliveries deliveries) {
+        return deliveries.folders(mesh.root("X26ABC1"), mesh.root("X26ABC2"), "X26ABC2");
     }
 
     /**
@@ -129,21 +135,22 @@ final class GatewayBenchmarks {
         List<FaultKind> kinds = new ArrayList<>(List.of(FaultKind.transport()));
         kinds.addAll(List.of(FaultKind.malformed()));
         try (LocalMesh mesh = new LocalMesh(dir, b -> b.faults(FaultSettings.failing(failureRate,
-                kinds.toArray(FaultKind[]::new))));
-                Gateway sender = mesh.gateway("X26ABC1", SENDER_SETTINGS);
-                Gateway receiver = mesh.gateway("X26ABC2", RECEIVER_SETTINGS)) {
+                kinds.toArray(FaultKind[]::new))))) {
             Deliveries deliveries = new Deliveries();
-            deliveries.drop(mesh.root("X26ABC1").resolve("outbound"), "X26ABC1", "X26ABC2", count, 2);
-            Deliveries.Outcome outcome = deliveries.await(mesh.root("X26ABC2"), "X26ABC2", timeout(count).multipliedBy(3));
             Report report = new Report("soak under faults (" + count + " messages, " + (int) (failureRate * 100)
                     + "% of requests fail)");
-            report.row("faults injected", Long.toString(mesh.sandbox.faults().totalInjected()));
-            report.row("by kind", mesh.sandbox.faults().injectedCounts().toString());
-            report.row("retries (both gateways)", Long.toString(sender.retries() + receiver.retries()));
-            report.row("failed (moved to failed/)", Integer.toString(sender.ledger()
-                    .outbound(meshgate.gateway.ledger.OutboundState.FAILED).size()));
-            report.outcome(outcome);
-            return report;
+            Deliveries.Settling settling;
+            try (Gateway sender = mesh.gateway("X26ABC1", SENDER_SETTINGS);
+                    Gateway receiver = mesh.gateway("X26ABC2", RECEIVER_SETTINGS)) {
+                deliveries.drop(outbound(mesh), "X26ABC1", "X26ABC2", count, 2);
+                settling = deliveries.settle(probe(mesh, deliveries));
+                report.row("faults injected", Long.toString(mesh.sandbox.faults().totalInjected()));
+                report.row("by kind", mesh.sandbox.faults().injectedCounts().toString());
+                report.row("retries (both gateways)", Long.toString(sender.retries() + receiver.retries()));
+                report.row("failed (moved to failed/)", Integer.toString(sender.ledger()
+                        .outbound(meshgate.gateway.ledger.OutboundState.FAILED).size()));
+            }
+            return report.settling(settling).outcome(deliveries.collect(mesh, "X26ABC1", "X26ABC2"));
         }
     }
 
@@ -154,10 +161,11 @@ final class GatewayBenchmarks {
             Path receiverConfig = mesh.writeConfig("X26ABC2", RECEIVER_SETTINGS);
             Process[] gateways = {start(senderConfig), start(receiverConfig)};
             Deliveries deliveries = new Deliveries();
-            deliveries.drop(mesh.root("X26ABC1").resolve("outbound"), "X26ABC1", "X26ABC2", count, 3);
             Random random = new Random(kills);
             int killed = 0;
+            Deliveries.Settling settling;
             try {
+                deliveries.drop(outbound(mesh), "X26ABC1", "X26ABC2", count, 3);
                 for (int k = 0; k < kills; k++) {
                     Thread.sleep(300 + random.nextInt(1200));
                     int which = random.nextInt(2);
@@ -165,21 +173,19 @@ final class GatewayBenchmarks {
                     killed++;
                     gateways[which] = start(which == 0 ? senderConfig : receiverConfig);
                 }
-                Deliveries.Outcome outcome = deliveries.await(mesh.root("X26ABC2"), "X26ABC2",
-                        timeout(count).multipliedBy(3));
-                Report report = new Report("crash loop (" + count + " messages, gateways killed with SIGKILL "
-                        + killed + " times)");
-                report.row("kills", Integer.toString(killed));
-                report.outcome(outcome);
-                return report;
+                settling = deliveries.settle(probe(mesh, deliveries));
             } finally {
                 for (Process gateway : gateways) {
                     gateway.destroy();
                     if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
-                        gateway.destroyForcibly();
+                        gateway.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                     }
                 }
             }
+            Report report = new Report("crash loop (" + count + " messages, gateways killed with SIGKILL "
+                    + killed + " times)");
+            report.row("kills", Integer.toString(killed));
+            return report.settling(settling).outcome(deliveries.collect(mesh, "X26ABC1", "X26ABC2"));
         }
     }
 

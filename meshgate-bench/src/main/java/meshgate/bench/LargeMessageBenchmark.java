@@ -26,6 +26,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import meshgate.client.DeliveryStatus;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshTls;
 import meshgate.client.OutboundMessage;
@@ -106,6 +107,12 @@ final class LargeMessageBenchmark {
                 if (!receivedDigest.equals(sourceDigest)) {
                     throw new IllegalStateException("received message differs from the one sent");
                 }
+                // Exactly once: nothing else waits for the recipient, and MESH tracks the one message as collected.
+                if (!recipient.inbox().isEmpty()
+                        || sender.track(sent.messageId()).status() != DeliveryStatus.ACKNOWLEDGED) {
+                    throw new IllegalStateException("the recipient's inbox is not empty, or MESH does not track "
+                            + sent.messageId() + " as acknowledged");
+                }
                 System.out.printf("%-40s %10s %8s %16s%n", "measure", "MiB/s", "ratio", "peak heap MiB");
                 String row = "%-40s %10.1f %8s %16s%n";
                 System.out.printf(row, "A: loopback socket copy to file", loopback, "-", "-");
@@ -114,7 +121,8 @@ final class LargeMessageBenchmark {
                         String.format("%.2f A", send / loopback), String.format("%.1f", sendHeap / (double) MIB));
                 System.out.printf(row, "MESH download (mTLS, fsync)", receive,
                         String.format("%.2f B", receive / loopbackFsync), String.format("%.1f", receiveHeap / (double) MIB));
-                System.out.println("sha256 " + receivedDigest + " identical after the round trip");
+                System.out.println("sha256 " + receivedDigest + " identical after the round trip; one message, "
+                        + "acknowledged, nothing else in the recipient's inbox");
             }
         } finally {
             sandbox.getOutputStream().close();

@@ -5,6 +5,8 @@ import java.util.List;
 
 /** One part's figures, printed as a small table; {@link #passed} says whether its invariants held. */
 final class Report {
+    private static final int MAX_PROBLEMS = 10;
+
     private final String title;
     private final List<String[]> rows = new ArrayList<>();
     private boolean passed = true;
@@ -18,14 +20,32 @@ final class Report {
         return this;
     }
 
-    /** Records lost, duplicates and corrupted; any of them above 0 fails the run. */
+    /** Records the exactly-once count; any figure marked "must be 0" above 0 fails the run. */
     Report outcome(Deliveries.Outcome outcome) {
-        row("sent / received", outcome.sent() + " / " + outcome.received());
+        row("expected / received / unique local ids", outcome.expected() + " / " + outcome.received() + " / "
+                + outcome.unique());
         row("lost (must be 0)", Integer.toString(outcome.lost()));
         row("duplicates (must be 0)", Integer.toString(outcome.duplicates()));
-        row("wrong size (must be 0)", Integer.toString(outcome.corrupted()));
+        row("unknown local ids (must be 0)", Integer.toString(outcome.unknown()));
+        row("wrong content, by SHA-256 (must be 0)", Integer.toString(outcome.wrongContent()));
+        row("left in the recipient's inbox (must be 0)", Integer.toString(outcome.leftInInbox()));
+        row("tracking not one acknowledged message (must be 0)", Integer.toString(outcome.trackingProblems()));
+        outcome.problems().stream().limit(MAX_PROBLEMS).forEach(problem -> row("  problem", problem));
+        if (outcome.problems().size() > MAX_PROBLEMS) {
+            row("  problem", "... and " + (outcome.problems().size() - MAX_PROBLEMS) + " more");
+        }
         if (!outcome.exactlyOnce()) {
             passed = false;
+        }
+        return this;
+    }
+
+    /** Records how waiting ended; a run that never settled fails, since its count may not be final. */
+    Report settling(Deliveries.Settling settling) {
+        row("counted after", String.format("%.1f s of waiting; %s", settling.waited().toMillis() / 1000.0,
+                settling.note()));
+        if (!settling.settled()) {
+            fail("the run did not settle: " + settling.note());
         }
         return this;
     }

@@ -1,6 +1,5 @@
 package meshgate.gateway;
 
-import static meshgate.gateway.GatewayFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -15,6 +14,8 @@ import meshgate.client.MeshClient;
 import meshgate.client.OutboundMessage;
 import meshgate.client.SendResult;
 import meshgate.gateway.CrashSafetyTest.GatewayProcess;
+import meshgate.gateway.ledger.InboundState;
+import meshgate.gateway.ledger.OutboundState;
 import meshgate.gateway.store.ObjectInfo;
 import meshgate.gateway.store.ObjectWriter;
 import meshgate.gateway.store.S3ObjectStore;
@@ -67,14 +68,15 @@ class ClusterCrashTest {
 
         List<Gateway> survivors = cluster.startNodes(bucket, jdbcUrl, 1, 2);
         try {
-            // The killed node's claim runs out first (outbound_lease).
-            eventually(Duration.ofSeconds(180), "the object sent by a surviving node", () -> {
-                try (S3ObjectStore store = cluster.s3.storeBuilder(bucket).build()) {
-                    return store.list("outbound/").isEmpty();
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            // The killed node's claim runs out first (outbound_lease), with no progress to see meanwhile.
+            Progress.await("the object sent by a surviving node", Duration.ofSeconds(150),
+                    () -> sends(survivors.get(0)), () -> {
+                        try (S3ObjectStore store = cluster.s3.storeBuilder(bucket).build()) {
+                            return store.list("outbound/").isEmpty();
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
         } finally {
             survivors.forEach(Gateway::close);
         }
@@ -107,8 +109,10 @@ class ClusterCrashTest {
         cluster.mesh.sandbox.faults().latency(Duration.ofMillis(200));
         List<Gateway> others = cluster.startNodes(bucket, jdbcUrl, 3, 2);
         try (MeshClient sender = cluster.client("X26ABC3")) {
-            eventually(Duration.ofSeconds(120), "the message stored and acknowledged by a surviving node", () ->
-                    sender.track(sent.messageId()).status() == DeliveryStatus.ACKNOWLEDGED);
+            Progress.await("the message stored and acknowledged by a surviving node", Duration.ofSeconds(90),
+                    () -> others.get(0).ledger().inbound(InboundState.values()).stream()
+                            .map(r -> r.messageId() + "=" + r.state() + "/" + r.attempts()).toList(),
+                    () -> sender.track(sent.messageId()).status() == DeliveryStatus.ACKNOWLEDGED);
         } finally {
             others.forEach(Gateway::close);
         }
@@ -120,6 +124,12 @@ class ClusterCrashTest {
                 assertThat(in.readAllBytes()).isEqualTo(inbound);
             }
         }
+    }
+
+    /** The progress of sends in the shared ledger: each record's state and chunks accepted. */
+    private static List<String> sends(Gateway node) {
+        return node.ledger().outbound(OutboundState.values()).stream()
+                .map(r -> r.objectKey() + "=" + r.state() + "/" + r.chunksAccepted()).toList();
     }
 
     private static byte[] random(long size) {

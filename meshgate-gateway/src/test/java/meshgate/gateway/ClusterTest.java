@@ -1,6 +1,5 @@
 package meshgate.gateway;
 
-import static meshgate.gateway.GatewayFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -73,13 +72,13 @@ class ClusterTest {
 
         List<Gateway> nodes = cluster.startNodes(bucket, jdbcUrl, 1, 3);
         try {
-            eventually(Duration.ofMinutes(4), "every inbound message acknowledged", () ->
-                    nodes.get(0).ledger().inbound(InboundState.ACKNOWLEDGED).size() >= INBOUND);
-            eventually(Duration.ofMinutes(4), "every outbound object sent", () -> {
-                try (MeshClient recipient = cluster.client("X26ABC3")) {
-                    return recipient.inboxCount() >= OBJECTS;
-                }
-            });
+            Progress.await("every inbound message acknowledged", Duration.ofSeconds(60),
+                    () -> nodes.get(0).ledger().inbound(InboundState.ACKNOWLEDGED).size(),
+                    () -> nodes.get(0).ledger().inbound(InboundState.ACKNOWLEDGED).size() >= INBOUND);
+            try (MeshClient recipient = cluster.client("X26ABC3")) {
+                Progress.await("every outbound object sent", Duration.ofSeconds(60), recipient::inboxCount,
+                        () -> recipient.inboxCount() >= OBJECTS);
+            }
 
             // Sent once: the recipient has exactly one message per object, with its content.
             try (MeshClient recipient = cluster.client("X26ABC3")) {

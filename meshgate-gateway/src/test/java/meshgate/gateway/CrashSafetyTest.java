@@ -156,6 +156,9 @@ class CrashSafetyTest {
 
     /** The gateway in a JVM of its own, so that it can be killed like a real process. */
     static final class GatewayProcess {
+        /** How long the gateway may log nothing while a test waits for a line. */
+        static final Duration QUIET_LIMIT = Duration.ofSeconds(90);
+
         private final Process process;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
@@ -190,24 +193,31 @@ class CrashSafetyTest {
             return new GatewayProcess(builder.start());
         }
 
-        /** Waits for a line the gateway logs; returns everything it logged up to and including it. */
+        /**
+         * Waits for a line the gateway logs; returns everything it logged up to and including it. Fails only when
+         * the gateway logs nothing for {@link #QUIET_LIMIT} (it logs every chunk each way and every step of a
+         * message, so a large transfer on a slow machine keeps the wait alive), or when it ends.
+         */
         String awaitLine(java.util.function.Predicate<String> wanted) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
             StringBuilder seen = new StringBuilder();
-            while (System.nanoTime() < deadline) {
-                String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line != null) {
-                    seen.append(line).append('\n');
-                    if (wanted.test(line)) {
-                        return seen.toString();
+            java.util.concurrent.atomic.AtomicBoolean found = new java.util.concurrent.atomic.AtomicBoolean();
+            try {
+                Progress.await("the awaited line", QUIET_LIMIT, seen::length, () -> {
+                    for (String line; !found.get() && (line = lines.poll()) != null; ) {
+                        seen.append(line).append('\n');
+                        found.set(wanted.test(line));
                     }
-                }
-                if (!process.isAlive() && lines.isEmpty()) {
-                    break;
-                }
+                    if (!found.get() && !process.isAlive() && lines.isEmpty()) {
+                        throw new AssertionError("the gateway ended");
+                    }
+                    return found.get();
+                });
+            } catch (AssertionError e) {
+                process.destroyForcibly();
+                throw new AssertionError("the gateway never logged the awaited line (" + e.getMessage()
+                        + "); it logged:\n" + seen, e);
             }
-            process.destroyForcibly();
-            throw new AssertionError("the gateway never logged the awaited line; it logged:\n" + seen);
+            return seen.toString();
         }
 
         /** SIGKILL: no shutdown hook runs. */

@@ -115,6 +115,10 @@ final class GatewayFixture implements AutoCloseable {
         return Files.move(hidden, target);
     }
 
+    /**
+     * Waits for a quick condition with a total timeout. A wait that a slow machine can stretch (a large transfer,
+     * many messages) uses {@link Progress#await} instead, which fails only when nothing advances.
+     */
     static void eventually(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

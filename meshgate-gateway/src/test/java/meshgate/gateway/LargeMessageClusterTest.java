@@ -1,6 +1,5 @@
 package meshgate.gateway;
 
-import static meshgate.gateway.GatewayFixture.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
@@ -64,17 +63,25 @@ class LargeMessageClusterTest {
                     }
                 }
                 assertThat(HexFormat.of().formatHex(digest.digest())).isEqualTo(sentDigest);
-                eventually(Duration.ofSeconds(30), "the object archived", () -> {
-                    try {
-                        return store.list("outbound/").isEmpty();
-                    } catch (Exception e) {
-                        return false;
-                    }
-                });
+                // Archiving copies the whole object within the bucket: progress is what outbound/ and sent/ hold.
+                Progress.await("the object archived", Duration.ofMinutes(2), () -> keys(store, "outbound/", "sent/"),
+                        () -> keys(store, "outbound/").isEmpty());
             } finally {
                 node.stop();
             }
         }
+    }
+
+    private static List<String> keys(S3ObjectStore store, String... prefixes) {
+        List<String> keys = new java.util.ArrayList<>();
+        try {
+            for (String prefix : prefixes) {
+                store.list(prefix).forEach(object -> keys.add(object.key()));
+            }
+        } catch (Exception e) {
+            keys.add("unlisted: " + e);
+        }
+        return keys;
     }
 
     /** Writes SIZE incompressible bytes, returning their SHA-256. */

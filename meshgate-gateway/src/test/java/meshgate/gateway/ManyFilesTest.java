@@ -56,8 +56,9 @@ class ManyFilesTest {
         // All at once: one rename of the whole folder into outbound/.
         Files.move(staging, fixture.root("X26ABC1").resolve("outbound").resolve("batch"));
 
-        eventually(Duration.ofMinutes(3), FILES + " files stored and acknowledged", () ->
-                recipient.ledger().inbound(InboundState.ACKNOWLEDGED).size() >= FILES);
+        Progress.await(FILES + " files stored and acknowledged", Duration.ofSeconds(60),
+                () -> recipient.ledger().inbound(InboundState.ACKNOWLEDGED).size(),
+                () -> recipient.ledger().inbound(InboundState.ACKNOWLEDGED).size() >= FILES);
 
         List<ObjectInfo> stored = recipient.store().list("inbound/X26ABC2/");
         assertThat(stored).hasSize(FILES);
