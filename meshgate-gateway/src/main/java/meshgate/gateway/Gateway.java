@@ -20,6 +20,7 @@ import meshgate.gateway.config.GatewayConfig;
 import meshgate.gateway.config.LedgerSettings;
 import meshgate.gateway.config.MailboxConfig;
 import meshgate.gateway.config.StoreSettings;
+import meshgate.gateway.events.EventOutbox;
 import meshgate.gateway.events.EventSinks;
 import meshgate.gateway.inbound.InboundLayout;
 import meshgate.gateway.inbound.InboundReceiver;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    /** How often owed events are looked at; each has its own backoff on top. */
+    private static final Duration RETRY_TICK = Duration.ofSeconds(1);
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -64,6 +67,7 @@ public final class Gateway implements AutoCloseable {
     private final List<InboxPoller> pollers = new ArrayList<>();
     private final DeliveryTracker tracker;
     private final MailboxValidator validator;
+    private final EventOutbox events;
     private final MeshGateMetrics metrics = new MeshGateMetrics();
     private MetricsServer metricsServer;
     /**
@@ -92,11 +96,13 @@ public final class Gateway implements AutoCloseable {
                     .clock(clock)
                     .build());
         }
-        this.scheduler = Executors.newScheduledThreadPool(2 + clients.size(), threads("gateway-schedule"));
+        this.scheduler = Executors.newScheduledThreadPool(3 + clients.size(), threads("gateway-schedule"));
         this.senders = Executors.newFixedThreadPool(config.sendConcurrency(), threads("gateway-send"));
         this.downloads = Executors.newFixedThreadPool(config.getMessageMaxConcurrency(), threads("gateway-receive"));
         clients.values().forEach(metrics::watch);
         metrics.watch(ledger);
+        this.events = new EventOutbox(ledger, store, EventSinks.from(config.events()), List.copyOf(clients.keySet()),
+                clock, metrics);
         OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, node,
                 config.outboundLease(), metrics);
         this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundRescanInterval(),
@@ -105,7 +111,7 @@ public final class Gateway implements AutoCloseable {
         config.mailboxes().forEach(m -> m.inboundFolder().ifPresent(f -> legacyFolders.put(m.mailboxId(), f)));
         InboundReceiver receiver = new InboundReceiver(store, ledger,
                 new InboundLayout(config.useSenderFilename(), config.useLegacyInboundLocation(), legacyFolders),
-                EventSinks.from(config.events()), config.crumbSize(), metrics);
+                config.crumbSize(), metrics);
         clients.values().forEach(client -> pollers.add(new InboxPoller(client, receiver, ledger, downloads,
                 metrics)));
         this.tracker = new DeliveryTracker(ledger, clients, metrics);
@@ -119,6 +125,10 @@ public final class Gateway implements AutoCloseable {
         return gateway;
     }
 
+    /**
+     * Starts the MESH jobs (sending, validation, polling, tracking) and the delivery of owed events. With PostgreSQL
+     * each recurring job runs on one node at a time, cluster-wide.
+     */
     public void start() {
         LOG.info("gateway_starting node={} base_url={} mailboxes={} store={} ledger={}", node, config.baseUrl(),
                 clients.keySet(), config.store().type(), config.ledger().type());
@@ -129,26 +139,26 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot watch outbound/", e);
         }
+        List<Job> jobs = new ArrayList<>();
+        jobs.add(new Job("validate-mailboxes", Duration.ZERO, config.handshakeInterval(), validator::validate));
+        for (InboxPoller poller : pollers) {
+            jobs.add(new Job("poll-" + poller.mailbox(), Duration.ZERO, config.pollInterval(), poller::poll));
+        }
+        jobs.add(new Job("track-deliveries", config.trackingInterval(), config.trackingInterval(), tracker::track));
+        jobs.add(new Job("deliver-events", RETRY_TICK, RETRY_TICK, events::deliverDue));
         if (dataSource == null) {
-            schedule(validator::validate, Duration.ZERO, config.handshakeInterval());
-            for (InboxPoller poller : pollers) {
-                schedule(poller::poll, Duration.ZERO, config.pollInterval());
-            }
-            schedule(tracker::track, config.trackingInterval(), config.trackingInterval());
+            jobs.forEach(job -> schedule(job.task(), job.first(), job.interval()));
         } else {
-            // Several nodes share the work: each recurring job runs on one node at a time, cluster-wide.
-            List<meshgate.gateway.cluster.ClusterJobs.RecurringJob> jobs = new ArrayList<>();
-            jobs.add(new meshgate.gateway.cluster.ClusterJobs.RecurringJob("validate-mailboxes",
-                    config.handshakeInterval(), logged(validator::validate)));
-            for (InboxPoller poller : pollers) {
-                jobs.add(new meshgate.gateway.cluster.ClusterJobs.RecurringJob("poll-" + poller.mailbox(),
-                        config.pollInterval(), logged(poller::poll)));
-            }
-            jobs.add(new meshgate.gateway.cluster.ClusterJobs.RecurringJob("track-deliveries",
-                    config.trackingInterval(), logged(tracker::track)));
-            clusterJobs = meshgate.gateway.cluster.ClusterJobs.start(dataSource, node, jobs, 2 + pollers.size());
+            clusterJobs = meshgate.gateway.cluster.ClusterJobs.start(dataSource, node, jobs.stream()
+                    .map(job -> new meshgate.gateway.cluster.ClusterJobs.RecurringJob(job.name(), job.interval(),
+                            logged(job.task())))
+                    .toList(), jobs.size());
         }
         LOG.info("gateway_started node={}", node);
+    }
+
+    /** A recurring job: first run after {@code first} (one node alone), then every {@code interval} after a run. */
+    private record Job(String name, Duration first, Duration interval, Runnable task) {
     }
 
     private static Runnable logged(Runnable job) {

@@ -82,15 +82,17 @@ public final class InboxPoller {
         }
     }
 
-    /** Messages stored before a restart, or whose acknowledgement failed: announce and acknowledge them. */
+    /**
+     * Messages stored before a restart, or whose acknowledgement failed: acknowledge them. (Their events are the
+     * outbox's work, not the poll's.)
+     */
     private void finishStored() {
         for (InboundRecord record : ledger.inboundToFinish(mailbox())) {
+            if (record.state() != InboundState.STORED) {
+                continue;
+            }
             try {
-                if (record.state() == InboundState.STORED) {
-                    receiver.finish(client, record);
-                } else if (!record.eventEmitted()) {
-                    receiver.emit(record);
-                }
+                receiver.finish(client, record);
             } catch (MeshException e) {
                 metrics.inboundFailed(mailbox());
                 LOG.warn("inbound_ack_failed mailbox={} message_id={} reason=\"{}\"", mailbox(), record.messageId(),

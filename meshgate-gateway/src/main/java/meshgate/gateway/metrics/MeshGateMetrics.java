@@ -143,6 +143,17 @@ public final class MeshGateMetrics implements AutoCloseable {
         }
     }
 
+    /** Events stored in the ledger and not yet delivered to every sink, read when scraped. */
+    public void watchPendingEvents(java.util.function.DoubleSupplier pending) {
+        Gauge.builder("meshgate.events.pending", pending, java.util.function.DoubleSupplier::getAsDouble)
+                .description("Events of stored messages not yet delivered").strongReference(true).register(registry);
+    }
+
+    /** A try to deliver an event that failed; it is tried again later. */
+    public void eventFailed() {
+        registry.counter("meshgate.events.failures").increment();
+    }
+
     /** One count of both tables serves every gauge of a scrape. */
     private static final class LedgerCounts {
         private static final long FRESH_NANOS = 1_000_000_000L;
