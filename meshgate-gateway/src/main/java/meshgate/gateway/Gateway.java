@@ -31,6 +31,7 @@ import meshgate.gateway.ledger.PostgresLedger;
 import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.gateway.metrics.MetricsServer;
 import meshgate.gateway.ops.DeliveryTracker;
+import meshgate.gateway.ops.MailboxHealth;
 import meshgate.gateway.ops.MailboxValidator;
 import meshgate.gateway.outbound.OutboundProcessor;
 import meshgate.gateway.outbound.OutboundWatcher;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
-    /** How often owed events are looked at; each has its own backoff on top. */
+    /** How often owed events and paused mailboxes are looked at; each has its own backoff on top. */
     private static final Duration RETRY_TICK = Duration.ofSeconds(1);
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
@@ -67,6 +68,7 @@ public final class Gateway implements AutoCloseable {
     private final List<InboxPoller> pollers = new ArrayList<>();
     private final DeliveryTracker tracker;
     private final MailboxValidator validator;
+    private final MailboxHealth mailboxHealth;
     private final EventOutbox events;
     private final MeshGateMetrics metrics = new MeshGateMetrics();
     private MetricsServer metricsServer;
@@ -96,15 +98,16 @@ public final class Gateway implements AutoCloseable {
                     .clock(clock)
                     .build());
         }
-        this.scheduler = Executors.newScheduledThreadPool(3 + clients.size(), threads("gateway-schedule"));
+        this.scheduler = Executors.newScheduledThreadPool(4 + clients.size(), threads("gateway-schedule"));
         this.senders = Executors.newFixedThreadPool(config.sendConcurrency(), threads("gateway-send"));
         this.downloads = Executors.newFixedThreadPool(config.getMessageMaxConcurrency(), threads("gateway-receive"));
         clients.values().forEach(metrics::watch);
         metrics.watch(ledger);
+        this.mailboxHealth = new MailboxHealth(clients, clock, metrics);
         this.events = new EventOutbox(ledger, store, EventSinks.from(config.events()), List.copyOf(clients.keySet()),
                 clock, metrics);
         OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, node,
-                config.outboundLease(), metrics);
+                config.outboundLease(), metrics, mailboxHealth);
         this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundRescanInterval(),
                 config.outboundSettleTime(), clock);
         Map<String, String> legacyFolders = new LinkedHashMap<>();
@@ -113,9 +116,9 @@ public final class Gateway implements AutoCloseable {
                 new InboundLayout(config.useSenderFilename(), config.useLegacyInboundLocation(), legacyFolders),
                 config.crumbSize(), metrics);
         clients.values().forEach(client -> pollers.add(new InboxPoller(client, receiver, ledger, downloads,
-                metrics)));
+                metrics, mailboxHealth)));
         this.tracker = new DeliveryTracker(ledger, clients, metrics);
-        this.validator = new MailboxValidator(clients.values(), metrics);
+        this.validator = new MailboxValidator(clients.values(), mailboxHealth);
     }
 
     /** Opens the store, ledger and clients and starts every job. */
@@ -139,6 +142,8 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot watch outbound/", e);
         }
+        // Each node keeps its own view of which mailboxes MESH refuses, so this runs on every node.
+        schedule(mailboxHealth::retryDue, RETRY_TICK, RETRY_TICK);
         List<Job> jobs = new ArrayList<>();
         jobs.add(new Job("validate-mailboxes", Duration.ZERO, config.handshakeInterval(), validator::validate));
         for (InboxPoller poller : pollers) {
@@ -176,12 +181,25 @@ public final class Gateway implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** The body of {@code /health}: this node, its mailboxes and how many of their validations failed. */
+    /**
+     * The body of {@code /health}: UP, or DEGRADED while MESH refuses a mailbox's credentials or TLS (naming the
+     * mailbox and why); this node, its mailboxes, and how many validations failed.
+     */
     private String health() {
+        List<MailboxHealth.Pause> paused = mailboxHealth.paused();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "UP");
+        body.put("status", paused.isEmpty() ? "UP" : "DEGRADED");
         body.put("node", node);
         body.put("mailboxes", List.copyOf(clients.keySet()));
+        body.put("paused_mailboxes", paused.stream().map(p -> {
+            Map<String, Object> pause = new LinkedHashMap<>();
+            pause.put("mailbox", p.mailbox());
+            pause.put("reason", p.reason());
+            pause.put("since", p.since().toString());
+            pause.put("failed_tries", p.failedTries());
+            pause.put("next_try", p.nextTry().toString());
+            return pause;
+        }).toList());
         body.put("mailbox_validation_failures", metrics.mailboxValidationFailures());
         try {
             return JSON.writeValueAsString(body);

@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
 import meshgate.gateway.metrics.MeshGateMetrics;
+import meshgate.gateway.ops.MailboxHealth;
 import meshgate.gateway.ledger.InboundRecord;
 import meshgate.gateway.ledger.InboundState;
 import meshgate.gateway.ledger.Ledger;
@@ -28,11 +29,13 @@ public final class InboxPoller {
     private final Ledger ledger;
     private final ExecutorService downloads;
     private final MeshGateMetrics metrics;
+    private final MailboxHealth mailboxHealth;
     private final ReentrantLock polling = new ReentrantLock();
 
     public InboxPoller(MeshClient client, InboundReceiver receiver, Ledger ledger, ExecutorService downloads,
-            MeshGateMetrics metrics) {
+            MeshGateMetrics metrics, MailboxHealth mailboxHealth) {
         this.client = client;
+        this.mailboxHealth = mailboxHealth;
         this.metrics = metrics;
         this.receiver = receiver;
         this.ledger = ledger;
@@ -43,9 +46,12 @@ public final class InboxPoller {
         return client.mailbox();
     }
 
-    /** One poll; returns how many messages were received and acknowledged. Skipped if a poll is running. */
+    /**
+     * One poll; returns how many messages were received and acknowledged. Skipped if a poll is running, or while
+     * MESH refuses the mailbox's credentials or TLS (it is polled again once they work).
+     */
     public int poll() {
-        if (!polling.tryLock()) {
+        if (mailboxHealth.isPaused(mailbox()) || !polling.tryLock()) {
             return 0;
         }
         try {
@@ -62,6 +68,9 @@ public final class InboxPoller {
                         done++;
                     }
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof MeshException mesh) {
+                        mailboxHealth.failed(mailbox(), mesh);
+                    }
                     metrics.inboundFailed(mailbox());
                     LOG.warn("inbound_failed mailbox={} message_id={} reason=\"{}\" note=\"tried again at the next "
                             + "poll\"", mailbox(), ids.get(i), e.getCause().toString());
@@ -72,7 +81,9 @@ public final class InboxPoller {
             }
             return done;
         } catch (MeshException e) {
-            LOG.warn("inbox_poll_failed mailbox={} reason=\"{}\"", mailbox(), e.getMessage());
+            if (!mailboxHealth.failed(mailbox(), e)) {
+                LOG.warn("inbox_poll_failed mailbox={} reason=\"{}\"", mailbox(), e.getMessage());
+            }
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -94,6 +105,7 @@ public final class InboxPoller {
             try {
                 receiver.finish(client, record);
             } catch (MeshException e) {
+                mailboxHealth.failed(mailbox(), e);
                 metrics.inboundFailed(mailbox());
                 LOG.warn("inbound_ack_failed mailbox={} message_id={} reason=\"{}\"", mailbox(), record.messageId(),
                         e.getMessage());

@@ -143,6 +143,16 @@ public final class MeshGateMetrics implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a mailbox is paused (1) because MESH refuses its credentials or its TLS handshake fails, read when
+     * scraped; while paused nothing is sent from it or polled, and its files wait in {@code outbound/}.
+     */
+    public void watchPaused(String mailbox, java.util.function.Predicate<String> paused) {
+        Gauge.builder("meshgate.mailbox.paused", paused, p -> p.test(mailbox) ? 1 : 0)
+                .description("1 while the mailbox is paused for a credential or TLS problem").tag("mailbox", mailbox)
+                .strongReference(true).register(registry);
+    }
+
     /** Events stored in the ledger and not yet delivered to every sink, read when scraped. */
     public void watchPendingEvents(java.util.function.DoubleSupplier pending) {
         Gauge.builder("meshgate.events.pending", pending, java.util.function.DoubleSupplier::getAsDouble)
