@@ -129,27 +129,33 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Starts the MESH jobs (sending, validation, polling, tracking) and the delivery of owed events. With PostgreSQL
-     * each recurring job runs on one node at a time, cluster-wide.
+     * Starts the MESH jobs (sending, validation, polling, tracking), unless {@code mesh_jobs} is off, and the delivery
+     * of owed events, which needs no MESH. With PostgreSQL each recurring job runs on one node at a time, cluster-wide.
      */
     public void start() {
-        LOG.info("gateway_starting node={} base_url={} mailboxes={} store={} ledger={}", node, config.baseUrl(),
-                clients.keySet(), config.store().type(), config.ledger().type());
+        LOG.info("gateway_starting node={} base_url={} mailboxes={} store={} ledger={} mesh_jobs={}", node,
+                config.baseUrl(), clients.keySet(), config.store().type(), config.ledger().type(), config.meshJobs());
         config.metrics().address().ifPresent(address -> metricsServer = MetricsServer.start(address, metrics,
                 this::health));
-        try {
-            watcher.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot watch outbound/", e);
-        }
-        // Each node keeps its own view of which mailboxes MESH refuses, so this runs on every node.
-        schedule(mailboxHealth::retryDue, RETRY_TICK, RETRY_TICK);
         List<Job> jobs = new ArrayList<>();
-        jobs.add(new Job("validate-mailboxes", Duration.ZERO, config.handshakeInterval(), validator::validate));
-        for (InboxPoller poller : pollers) {
-            jobs.add(new Job("poll-" + poller.mailbox(), Duration.ZERO, config.pollInterval(), poller::poll));
+        if (config.meshJobs()) {
+            try {
+                watcher.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot watch outbound/", e);
+            }
+            // Each node keeps its own view of which mailboxes MESH refuses, so this runs on every node.
+            schedule(mailboxHealth::retryDue, RETRY_TICK, RETRY_TICK);
+            jobs.add(new Job("validate-mailboxes", Duration.ZERO, config.handshakeInterval(), validator::validate));
+            for (InboxPoller poller : pollers) {
+                jobs.add(new Job("poll-" + poller.mailbox(), Duration.ZERO, config.pollInterval(), poller::poll));
+            }
+            jobs.add(new Job("track-deliveries", config.trackingInterval(), config.trackingInterval(),
+                    tracker::track));
+        } else {
+            LOG.warn("gateway_jobs_off jobs=validate,poll,send,track reason=\"mesh_jobs is off\" note=\"nothing is "
+                    + "sent to or received from MESH; files wait in outbound/; set mesh_jobs: true to run them\"");
         }
-        jobs.add(new Job("track-deliveries", config.trackingInterval(), config.trackingInterval(), tracker::track));
         jobs.add(new Job("deliver-events", RETRY_TICK, RETRY_TICK, events::deliverDue));
         if (dataSource == null) {
             jobs.forEach(job -> schedule(job.task(), job.first(), job.interval()));
@@ -159,7 +165,7 @@ public final class Gateway implements AutoCloseable {
                             logged(job.task())))
                     .toList(), jobs.size());
         }
-        LOG.info("gateway_started node={}", node);
+        LOG.info("gateway_started node={} mesh_jobs={}", node, config.meshJobs());
     }
 
     /** A recurring job: first run after {@code first} (one node alone), then every {@code interval} after a run. */
@@ -183,7 +189,7 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The body of {@code /health}: UP, or DEGRADED while MESH refuses a mailbox's credentials or TLS (naming the
-     * mailbox and why); this node, its mailboxes, and how many validations failed.
+     * mailbox and why); this node, its mailboxes, whether it runs the MESH jobs, and how many validations failed.
      */
     private String health() {
         List<MailboxHealth.Pause> paused = mailboxHealth.paused();
@@ -191,6 +197,7 @@ public final class Gateway implements AutoCloseable {
         body.put("status", paused.isEmpty() ? "UP" : "DEGRADED");
         body.put("node", node);
         body.put("mailboxes", List.copyOf(clients.keySet()));
+        body.put("mesh_jobs", config.meshJobs());
         body.put("paused_mailboxes", paused.stream().map(p -> {
             Map<String, Object> pause = new LinkedHashMap<>();
             pause.put("mailbox", p.mailbox());

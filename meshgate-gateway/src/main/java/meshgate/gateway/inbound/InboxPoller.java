@@ -57,6 +57,7 @@ public final class InboxPoller {
         try {
             finishStored();
             List<String> ids = client.inbox();
+            metrics.inboxPolled(mailbox());
             List<Future<InboundRecord>> work = new ArrayList<>(ids.size());
             for (String id : ids) {
                 work.add(downloads.submit(() -> receiver.receive(client, id)));

@@ -143,6 +143,11 @@ public final class MeshGateMetrics implements AutoCloseable {
         }
     }
 
+    /** One poll of a mailbox's inbox that reached MESH (whatever it found). */
+    public void inboxPolled(String mailbox) {
+        registry.counter("meshgate.inbox.polls", "mailbox", mailbox).increment();
+    }
+
     /**
      * Whether a mailbox is paused (1) because MESH refuses its credentials or its TLS handshake fails, read when
      * scraped; while paused nothing is sent from it or polled, and its files wait in {@code outbound/}.
