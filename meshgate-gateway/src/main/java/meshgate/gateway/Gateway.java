@@ -21,6 +21,7 @@ import meshgate.gateway.config.GatewayConfig;
 import meshgate.gateway.config.LedgerSettings;
 import meshgate.gateway.config.MailboxConfig;
 import meshgate.gateway.config.StoreSettings;
+import meshgate.gateway.events.EventOutbox;
 import meshgate.gateway.events.EventSinks;
 import meshgate.gateway.inbound.InboundLayout;
 import meshgate.gateway.inbound.InboundReceiver;
@@ -31,6 +32,7 @@ import meshgate.gateway.ledger.PostgresLedger;
 import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.gateway.metrics.MetricsServer;
 import meshgate.gateway.ops.DeliveryTracker;
+import meshgate.gateway.ops.MailboxHealth;
 import meshgate.gateway.ops.MailboxValidator;
 import meshgate.gateway.outbound.LeaseKeeper;
 import meshgate.gateway.outbound.OutboundProcessor;
@@ -48,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    /** How often owed events and paused mailboxes are looked at; each has its own backoff on top. */
+    private static final Duration RETRY_TICK = Duration.ofSeconds(1);
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -67,6 +71,8 @@ public final class Gateway implements AutoCloseable {
     private final List<InboxPoller> pollers = new ArrayList<>();
     private final DeliveryTracker tracker;
     private final MailboxValidator validator;
+    private final MailboxHealth mailboxHealth;
+    private final EventOutbox events;
     private final MeshGateMetrics metrics = new MeshGateMetrics();
     private MetricsServer metricsServer;
     /**
@@ -96,24 +102,28 @@ public final class Gateway implements AutoCloseable {
                     .clock(clock)
                     .build());
         }
-        this.scheduler = Executors.newScheduledThreadPool(2 + clients.size(), threads("gateway-schedule"));
+        this.scheduler = Executors.newScheduledThreadPool(4 + clients.size(), threads("gateway-schedule"));
         this.senders = Executors.newFixedThreadPool(config.sendConcurrency(), threads("gateway-send"));
         this.downloads = Executors.newFixedThreadPool(config.getMessageMaxConcurrency(), threads("gateway-receive"));
         clients.values().forEach(metrics::watch);
         metrics.watch(ledger);
         this.leases = new LeaseKeeper(ledger, node, config.outboundLease(), config.meshTimeouts().callBudget());
-        OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, leases, metrics);
+        this.mailboxHealth = new MailboxHealth(clients, clock, metrics);
+        this.events = new EventOutbox(ledger, store, EventSinks.from(config.events()), List.copyOf(clients.keySet()),
+                clock, metrics);
+        OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, leases, metrics,
+                mailboxHealth);
         this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundRescanInterval(),
                 config.outboundSettleTime(), clock);
         Map<String, String> legacyFolders = new LinkedHashMap<>();
         config.mailboxes().forEach(m -> m.inboundFolder().ifPresent(f -> legacyFolders.put(m.mailboxId(), f)));
         InboundReceiver receiver = new InboundReceiver(store, ledger,
                 new InboundLayout(config.useSenderFilename(), config.useLegacyInboundLocation(), legacyFolders),
-                EventSinks.from(config.events()), config.crumbSize(), metrics);
+                config.crumbSize(), metrics);
         clients.values().forEach(client -> pollers.add(new InboxPoller(client, receiver, ledger, downloads,
-                metrics)));
+                metrics, mailboxHealth)));
         this.tracker = new DeliveryTracker(ledger, clients, metrics);
-        this.validator = new MailboxValidator(clients.values(), metrics);
+        this.validator = new MailboxValidator(clients.values(), mailboxHealth);
     }
 
     /**
@@ -138,36 +148,48 @@ public final class Gateway implements AutoCloseable {
         return gateway;
     }
 
+    /**
+     * Starts the MESH jobs (sending, validation, polling, tracking), unless {@code mesh_jobs} is off, and the delivery
+     * of owed events, which needs no MESH. With PostgreSQL each recurring job runs on one node at a time, cluster-wide.
+     */
     public void start() {
-        LOG.info("gateway_starting node={} base_url={} mailboxes={} store={} ledger={}", node, config.baseUrl(),
-                clients.keySet(), config.store().type(), config.ledger().type());
+        LOG.info("gateway_starting node={} base_url={} mailboxes={} store={} ledger={} mesh_jobs={}", node,
+                config.baseUrl(), clients.keySet(), config.store().type(), config.ledger().type(), config.meshJobs());
         config.metrics().address().ifPresent(address -> metricsServer = MetricsServer.start(address, metrics,
                 this::health));
-        try {
-            watcher.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot watch outbound/", e);
-        }
-        if (dataSource == null) {
-            schedule(validator::validate, Duration.ZERO, config.handshakeInterval());
-            for (InboxPoller poller : pollers) {
-                schedule(poller::poll, Duration.ZERO, config.pollInterval());
+        List<Job> jobs = new ArrayList<>();
+        if (config.meshJobs()) {
+            try {
+                watcher.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot watch outbound/", e);
             }
-            schedule(tracker::track, config.trackingInterval(), config.trackingInterval());
+            // Each node keeps its own view of which mailboxes MESH refuses, so this runs on every node.
+            schedule(mailboxHealth::retryDue, RETRY_TICK, RETRY_TICK);
+            jobs.add(new Job("validate-mailboxes", Duration.ZERO, config.handshakeInterval(), validator::validate));
+            for (InboxPoller poller : pollers) {
+                jobs.add(new Job("poll-" + poller.mailbox(), Duration.ZERO, config.pollInterval(), poller::poll));
+            }
+            jobs.add(new Job("track-deliveries", config.trackingInterval(), config.trackingInterval(),
+                    tracker::track));
         } else {
-            // Several nodes share the work: each recurring job runs on one node at a time, cluster-wide.
-            List<meshgate.gateway.cluster.ClusterJobs.RecurringJob> jobs = new ArrayList<>();
-            jobs.add(new meshgate.gateway.cluster.ClusterJobs.RecurringJob("validate-mailboxes",
-                    config.handshakeInterval(), logged(validator::validate)));
-            for (InboxPoller poller : pollers) {
-                jobs.add(new meshgate.gateway.cluster.ClusterJobs.RecurringJob("poll-" + poller.mailbox(),
-                        config.pollInterval(), logged(poller::poll)));
-            }
-            jobs.add(new meshgate.gateway.cluster.ClusterJobs.RecurringJob("track-deliveries",
-                    config.trackingInterval(), logged(tracker::track)));
-            clusterJobs = meshgate.gateway.cluster.ClusterJobs.start(dataSource, node, jobs, 2 + pollers.size());
+            LOG.warn("gateway_jobs_off jobs=validate,poll,send,track reason=\"mesh_jobs is off\" note=\"nothing is "
+                    + "sent to or received from MESH; files wait in outbound/; set mesh_jobs: true to run them\"");
         }
-        LOG.info("gateway_started node={}", node);
+        jobs.add(new Job("deliver-events", RETRY_TICK, RETRY_TICK, events::deliverDue));
+        if (dataSource == null) {
+            jobs.forEach(job -> schedule(job.task(), job.first(), job.interval()));
+        } else {
+            clusterJobs = meshgate.gateway.cluster.ClusterJobs.start(dataSource, node, jobs.stream()
+                    .map(job -> new meshgate.gateway.cluster.ClusterJobs.RecurringJob(job.name(), job.interval(),
+                            logged(job.task())))
+                    .toList(), jobs.size());
+        }
+        LOG.info("gateway_started node={} mesh_jobs={}", node, config.meshJobs());
+    }
+
+    /** A recurring job: first run after {@code first} (one node alone), then every {@code interval} after a run. */
+    private record Job(String name, Duration first, Duration interval, Runnable task) {
     }
 
     private static Runnable logged(Runnable job) {
@@ -185,12 +207,26 @@ public final class Gateway implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** The body of {@code /health}: this node, its mailboxes and how many of their validations failed. */
+    /**
+     * The body of {@code /health}: UP, or DEGRADED while MESH refuses a mailbox's credentials or TLS (naming the
+     * mailbox and why); this node, its mailboxes, whether it runs the MESH jobs, and how many validations failed.
+     */
     private String health() {
+        List<MailboxHealth.Pause> paused = mailboxHealth.paused();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", "UP");
+        body.put("status", paused.isEmpty() ? "UP" : "DEGRADED");
         body.put("node", node);
         body.put("mailboxes", List.copyOf(clients.keySet()));
+        body.put("mesh_jobs", config.meshJobs());
+        body.put("paused_mailboxes", paused.stream().map(p -> {
+            Map<String, Object> pause = new LinkedHashMap<>();
+            pause.put("mailbox", p.mailbox());
+            pause.put("reason", p.reason());
+            pause.put("since", p.since().toString());
+            pause.put("failed_tries", p.failedTries());
+            pause.put("next_try", p.nextTry().toString());
+            return pause;
+        }).toList());
         body.put("mailbox_validation_failures", metrics.mailboxValidationFailures());
         try {
             return JSON.writeValueAsString(body);

@@ -107,7 +107,7 @@ class MetricsTest {
     }
 
     @Test
-    void countsFailedMailboxValidationsAndShowsThemInHealth() throws Exception {
+    void countsFailedMailboxValidationsAndHealthSaysDegraded() throws Exception {
         Gateway wrongKey = fixture.gateway("X26ABC3", METRICS + "\nshared_key: NotTheKey");
         eventually(Duration.ofSeconds(30), "a failed validation counted", () -> value(scrape(wrongKey),
                 "meshgate_mailbox_validations_total", "mailbox", "X26ABC3", "outcome", "failure").orElse(0) >= 1);
@@ -117,7 +117,8 @@ class MetricsTest {
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.headers().firstValue("Content-Type")).hasValue("application/json");
         JsonNode body = new ObjectMapper().readTree(health.body());
-        assertThat(body.path("status").asText()).isEqualTo("UP");
+        assertThat(body.path("status").asText()).as("MESH refuses the credentials").isEqualTo("DEGRADED");
+        assertThat(body.path("paused_mailboxes").get(0).path("mailbox").asText()).isEqualTo("X26ABC3");
         assertThat(body.path("mailboxes").get(0).asText()).isEqualTo("X26ABC3");
         assertThat(body.path("mailbox_validation_failures").asLong()).isGreaterThanOrEqualTo(1);
 

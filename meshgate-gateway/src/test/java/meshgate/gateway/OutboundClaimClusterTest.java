@@ -22,6 +22,7 @@ import meshgate.gateway.ledger.OutboundState;
 import meshgate.gateway.ledger.PostgresLedger;
 import meshgate.gateway.ledger.TestPostgres;
 import meshgate.gateway.metrics.MeshGateMetrics;
+import meshgate.gateway.ops.MailboxHealth;
 import meshgate.gateway.outbound.LeaseKeeper;
 import meshgate.gateway.outbound.OutboundProcessor;
 import meshgate.gateway.store.ObjectInfo;
@@ -168,8 +169,9 @@ class OutboundClaimClusterTest {
         // No call budget: the held call stands for one slower than any budget, which the heartbeat must cover.
         LeaseKeeper leases = new LeaseKeeper(ledger, node, LEASE, Duration.ZERO);
         KEEPERS.add(leases);
+        MeshGateMetrics metrics = new MeshGateMetrics();
         return new OutboundProcessor(store, ledger, Map.of("X26ABC1", client), config, Clock.systemUTC(), leases,
-                new MeshGateMetrics());
+                metrics, new MailboxHealth(Map.of("X26ABC1", client), Clock.systemUTC(), metrics));
     }
 
     private static OutboundRecord process(OutboundProcessor processor, ObjectInfo object) {

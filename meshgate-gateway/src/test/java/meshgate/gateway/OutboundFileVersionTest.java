@@ -27,6 +27,7 @@ import meshgate.gateway.ledger.H2Ledger;
 import meshgate.gateway.ledger.OutboundRecord;
 import meshgate.gateway.ledger.OutboundState;
 import meshgate.gateway.metrics.MeshGateMetrics;
+import meshgate.gateway.ops.MailboxHealth;
 import meshgate.gateway.outbound.LeaseKeeper;
 import meshgate.gateway.outbound.OutboundProcessor;
 import meshgate.gateway.store.LocalFolderStore;
@@ -132,7 +133,7 @@ class OutboundFileVersionTest {
                 LeaseKeeper leases = new LeaseKeeper(ledger, "node-1", Duration.ofMinutes(2), Duration.ZERO)) {
             OutboundProcessor processor = new OutboundProcessor(store, ledger, Map.of("X26ABC1", client),
                     GatewayConfigLoader.load(config, GatewayFixture.environment()), Clock.systemUTC(), leases,
-                    metrics);
+                    metrics, new MailboxHealth(Map.of("X26ABC1", client), Clock.systemUTC(), metrics));
             store.putText("outbound/late.csv", "first part\n", Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2",
                     "mex-workflowid", "TEST_WORKFLOW", "mex-localid", "listed-then-changed"));
             ObjectInfo listed = store.list("outbound/").get(0);

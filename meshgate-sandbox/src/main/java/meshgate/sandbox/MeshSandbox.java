@@ -169,6 +169,14 @@ public final class MeshSandbox implements AutoCloseable {
         return ctx.directory().mailboxes();
     }
 
+    /**
+     * Gives a mailbox a new password, as MESH's service desk does: clients still using the old one are refused
+     * (HTTP 403) from the next request.
+     */
+    public void changePassword(String mailboxId, String password) {
+        ctx.directory().changePassword(mailboxId, password);
+    }
+
     /** The CA behind {@link Builder#httpsWithGeneratedCertificates()}; empty otherwise. */
     public Optional<CertificateAuthority> certificateAuthority() {
         return Optional.ofNullable(authority);

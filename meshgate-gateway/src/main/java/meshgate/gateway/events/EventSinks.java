@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 /** The event sinks MeshGate ships: the log, an HTTP webhook, a command; and all of those configured, together. */
 public final class EventSinks {
     private static final Logger EVENTS = LoggerFactory.getLogger("meshgate.events");
+    private static final Logger EVENTS_LOG = LoggerFactory.getLogger(EventSinks.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private EventSinks() {
@@ -68,13 +69,20 @@ public final class EventSinks {
         };
     }
 
-    /** Runs a command with the event's JSON on its standard input; a non-zero exit is a failure. */
+    /**
+     * Runs a command with the event's JSON on its standard input; its exit code alone says whether it took the event:
+     * zero is delivered, even if it did not read its input (then writing it fails with a broken pipe), non-zero is a
+     * failure.
+     */
     public static EventSink command(List<String> command, Duration timeout) {
         return event -> {
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             try (OutputStream in = process.getOutputStream()) {
                 in.write(json(event).getBytes(StandardCharsets.UTF_8));
+            } catch (IOException unread) {
+                // The command closed its input or exited before reading all of it; its exit code decides.
+                EVENTS_LOG.debug("event_command_input_unread reason=\"{}\"", unread.getMessage());
             }
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

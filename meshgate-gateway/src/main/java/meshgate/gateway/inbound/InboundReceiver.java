@@ -14,8 +14,6 @@ import java.util.TreeMap;
 import meshgate.client.MeshClient;
 import meshgate.client.MessageInputStream;
 import meshgate.client.MessageMetadata;
-import meshgate.gateway.events.EventSink;
-import meshgate.gateway.events.InboundEvent;
 import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.gateway.ledger.InboundRecord;
 import meshgate.gateway.ledger.InboundState;
@@ -30,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Receives one message: streams it into the store (durably, under its final key only once complete, with its MESH
- * headers as metadata), records it, emits its event, and only then acknowledges it. After a crash at any step the
- * same message is stored again under the same key, never twice under two.
+ * headers as metadata), records it and acknowledges it; its event is owed in the ledger from then on, and the
+ * {@link meshgate.gateway.events.EventOutbox} delivers it at least once. After a crash at any step the same message
+ * is stored again under the same key, never twice under two.
  */
 public final class InboundReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(InboundReceiver.class);
@@ -40,21 +39,19 @@ public final class InboundReceiver {
     private final ObjectStore store;
     private final Ledger ledger;
     private final InboundLayout layout;
-    private final EventSink events;
     private final int crumbSize;
     private final MeshGateMetrics metrics;
 
-    public InboundReceiver(ObjectStore store, Ledger ledger, InboundLayout layout, EventSink events, int crumbSize,
+    public InboundReceiver(ObjectStore store, Ledger ledger, InboundLayout layout, int crumbSize,
             MeshGateMetrics metrics) {
         this.store = store;
         this.ledger = ledger;
         this.layout = layout;
-        this.events = events;
         this.crumbSize = crumbSize;
         this.metrics = metrics;
     }
 
-    /** Takes a listed message as far as it can go: stored, announced, acknowledged. */
+    /** Takes a listed message as far as it can go: stored and acknowledged. */
     public InboundRecord receive(MeshClient client, String messageId) throws IOException {
         String mailbox = client.mailbox();
         InboundRecord record = ledger.recordInbound(mailbox, messageId);
@@ -69,10 +66,13 @@ public final class InboundReceiver {
         return finish(client, record);
     }
 
-    /** Announces and acknowledges a message already stored (after a restart, or a failed acknowledgement). */
+    /**
+     * Acknowledges a message already stored (now, after a restart, or after a failed acknowledgement). Storage is the
+     * source of truth, so the acknowledgement never waits for an event sink: the ledger now owes the message's event,
+     * which the {@link meshgate.gateway.events.EventOutbox} delivers.
+     */
     public InboundRecord finish(MeshClient client, InboundRecord record) {
         if (record.state() == InboundState.STORED) {
-            emit(record);
             client.acknowledge(record.messageId());
             record = ledger.updateInbound(ledger.findInbound(record.mailbox(), record.messageId()).orElseThrow()
                     .withState(InboundState.ACKNOWLEDGED));
@@ -81,22 +81,6 @@ public final class InboundReceiver {
             metrics.inboundAcknowledged(record.mailbox());
         }
         return record;
-    }
-
-    /** Emits the event of a stored message if it has not gone out yet; a failure leaves it to be tried again. */
-    public InboundRecord emit(InboundRecord record) {
-        if (record.eventEmitted()) {
-            return record;
-        }
-        try {
-            events.emit(event(record));
-            return ledger.updateInbound(ledger.findInbound(record.mailbox(), record.messageId()).orElseThrow()
-                    .withEventEmitted());
-        } catch (Exception e) {
-            LOG.warn("event_failed mailbox={} message_id={} reason=\"{}\" note=\"tried again at the next poll\"",
-                    record.mailbox(), record.messageId(), e.toString());
-            return record;
-        }
     }
 
     private InboundRecord store(MeshClient client, InboundRecord record) throws IOException {
@@ -245,16 +229,5 @@ public final class InboundReceiver {
 
     private static void put(ObjectNode node, String field, MessageMetadata metadata, String header) {
         metadata.header(header).ifPresent(v -> node.put(field, v));
-    }
-
-    private InboundEvent event(InboundRecord record) throws IOException {
-        Map<String, String> meta = store.decodedMetadata(record.objectKey());
-        Map<String, String> status = MeshHeaders.TYPE_REPORT.equals(record.messageType()) ? meta : Map.of();
-        return new InboundEvent(InboundEvent.STORED, record.mailbox(), record.messageId(), record.sender(),
-                record.workflowId(), record.messageType(), record.objectKey(), record.size(),
-                meta.get(MeshHeaders.SUBJECT), meta.get(MeshHeaders.LOCAL_ID), meta.get(MeshHeaders.FILE_NAME),
-                status.get(MeshHeaders.STATUS_CODE), status.get(MeshHeaders.STATUS_EVENT),
-                status.get(MeshHeaders.STATUS_DESCRIPTION), status.get(MeshHeaders.STATUS_SUCCESS),
-                status.get(MeshHeaders.LINKED_MESSAGE_ID));
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
 import meshgate.gateway.metrics.MeshGateMetrics;
+import meshgate.gateway.ops.MailboxHealth;
 import meshgate.gateway.ledger.InboundRecord;
 import meshgate.gateway.ledger.InboundState;
 import meshgate.gateway.ledger.Ledger;
@@ -28,11 +29,13 @@ public final class InboxPoller {
     private final Ledger ledger;
     private final ExecutorService downloads;
     private final MeshGateMetrics metrics;
+    private final MailboxHealth mailboxHealth;
     private final ReentrantLock polling = new ReentrantLock();
 
     public InboxPoller(MeshClient client, InboundReceiver receiver, Ledger ledger, ExecutorService downloads,
-            MeshGateMetrics metrics) {
+            MeshGateMetrics metrics, MailboxHealth mailboxHealth) {
         this.client = client;
+        this.mailboxHealth = mailboxHealth;
         this.metrics = metrics;
         this.receiver = receiver;
         this.ledger = ledger;
@@ -43,14 +46,18 @@ public final class InboxPoller {
         return client.mailbox();
     }
 
-    /** One poll; returns how many messages were received and acknowledged. Skipped if a poll is running. */
+    /**
+     * One poll; returns how many messages were received and acknowledged. Skipped if a poll is running, or while
+     * MESH refuses the mailbox's credentials or TLS (it is polled again once they work).
+     */
     public int poll() {
-        if (!polling.tryLock()) {
+        if (mailboxHealth.isPaused(mailbox()) || !polling.tryLock()) {
             return 0;
         }
         try {
             finishStored();
             List<String> ids = client.inbox();
+            metrics.inboxPolled(mailbox());
             List<Future<InboundRecord>> work = new ArrayList<>(ids.size());
             for (String id : ids) {
                 work.add(downloads.submit(() -> receiver.receive(client, id)));
@@ -62,6 +69,9 @@ public final class InboxPoller {
                         done++;
                     }
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof MeshException mesh) {
+                        mailboxHealth.failed(mailbox(), mesh);
+                    }
                     metrics.inboundFailed(mailbox());
                     LOG.warn("inbound_failed mailbox={} message_id={} reason=\"{}\" note=\"tried again at the next "
                             + "poll\"", mailbox(), ids.get(i), e.getCause().toString());
@@ -72,7 +82,9 @@ public final class InboxPoller {
             }
             return done;
         } catch (MeshException e) {
-            LOG.warn("inbox_poll_failed mailbox={} reason=\"{}\"", mailbox(), e.getMessage());
+            if (!mailboxHealth.failed(mailbox(), e)) {
+                LOG.warn("inbox_poll_failed mailbox={} reason=\"{}\"", mailbox(), e.getMessage());
+            }
             return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -82,16 +94,19 @@ public final class InboxPoller {
         }
     }
 
-    /** Messages stored before a restart, or whose acknowledgement failed: announce and acknowledge them. */
+    /**
+     * Messages stored before a restart, or whose acknowledgement failed: acknowledge them. (Their events are the
+     * outbox's work, not the poll's.)
+     */
     private void finishStored() {
         for (InboundRecord record : ledger.inboundToFinish(mailbox())) {
+            if (record.state() != InboundState.STORED) {
+                continue;
+            }
             try {
-                if (record.state() == InboundState.STORED) {
-                    receiver.finish(client, record);
-                } else if (!record.eventEmitted()) {
-                    receiver.emit(record);
-                }
+                receiver.finish(client, record);
             } catch (MeshException e) {
+                mailboxHealth.failed(mailbox(), e);
                 metrics.inboundFailed(mailbox());
                 LOG.warn("inbound_ack_failed mailbox={} message_id={} reason=\"{}\"", mailbox(), record.messageId(),
                         e.getMessage());

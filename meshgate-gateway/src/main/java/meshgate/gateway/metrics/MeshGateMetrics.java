@@ -151,6 +151,32 @@ public final class MeshGateMetrics implements AutoCloseable {
         }
     }
 
+    /** One poll of a mailbox's inbox that reached MESH (whatever it found). */
+    public void inboxPolled(String mailbox) {
+        registry.counter("meshgate.inbox.polls", "mailbox", mailbox).increment();
+    }
+
+    /**
+     * Whether a mailbox is paused (1) because MESH refuses its credentials or its TLS handshake fails, read when
+     * scraped; while paused nothing is sent from it or polled, and its files wait in {@code outbound/}.
+     */
+    public void watchPaused(String mailbox, java.util.function.Predicate<String> paused) {
+        Gauge.builder("meshgate.mailbox.paused", paused, p -> p.test(mailbox) ? 1 : 0)
+                .description("1 while the mailbox is paused for a credential or TLS problem").tag("mailbox", mailbox)
+                .strongReference(true).register(registry);
+    }
+
+    /** Events stored in the ledger and not yet delivered to every sink, read when scraped. */
+    public void watchPendingEvents(java.util.function.DoubleSupplier pending) {
+        Gauge.builder("meshgate.events.pending", pending, java.util.function.DoubleSupplier::getAsDouble)
+                .description("Events of stored messages not yet delivered").strongReference(true).register(registry);
+    }
+
+    /** A try to deliver an event that failed; it is tried again later. */
+    public void eventFailed() {
+        registry.counter("meshgate.events.failures").increment();
+    }
+
     /** One count of both tables serves every gauge of a scrape. */
     private static final class LedgerCounts {
         private static final long FRESH_NANOS = 1_000_000_000L;

@@ -2,36 +2,25 @@ package meshgate.gateway.ops;
 
 import java.util.Collection;
 import meshgate.client.MeshClient;
-import meshgate.client.MeshException;
-import meshgate.gateway.metrics.MeshGateMetrics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Validates each mailbox with MESH's handshake: at start and then daily, as MESH asks of its clients. */
+/**
+ * Validates each mailbox with MESH's handshake: at start and then daily, as MESH asks of its clients. A mailbox whose
+ * credentials or TLS MESH refuses is paused by {@link MailboxHealth} until they work.
+ */
 public final class MailboxValidator {
-    private static final Logger LOG = LoggerFactory.getLogger(MailboxValidator.class);
-
     private final Collection<MeshClient> clients;
-    private final MeshGateMetrics metrics;
+    private final MailboxHealth health;
 
-    public MailboxValidator(Collection<MeshClient> clients, MeshGateMetrics metrics) {
+    public MailboxValidator(Collection<MeshClient> clients, MailboxHealth health) {
         this.clients = clients;
-        this.metrics = metrics;
+        this.health = health;
     }
 
     /** Returns true when every mailbox validated; each failure is logged and counted. */
     public boolean validate() {
         boolean all = true;
         for (MeshClient client : clients) {
-            try {
-                client.handshake();
-                metrics.mailboxValidated(client.mailbox(), true);
-            } catch (MeshException e) {
-                all = false;
-                metrics.mailboxValidated(client.mailbox(), false);
-                LOG.error("mailbox_validation_failed mailbox={} status={} reason=\"{}\"", client.mailbox(),
-                        e.httpStatus(), e.getMessage());
-            }
+            all &= health.validate(client);
         }
         return all;
     }

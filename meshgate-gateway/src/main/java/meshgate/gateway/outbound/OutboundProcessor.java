@@ -16,6 +16,7 @@ import meshgate.client.SendResult;
 import meshgate.gateway.config.GatewayConfig;
 import meshgate.gateway.config.SentAction;
 import meshgate.gateway.metrics.MeshGateMetrics;
+import meshgate.gateway.ops.MailboxHealth;
 import meshgate.gateway.ledger.Ledger;
 import meshgate.gateway.ledger.OutboundRecord;
 import meshgate.gateway.ledger.OutboundState;
@@ -44,9 +45,10 @@ public final class OutboundProcessor {
     private final Clock clock;
     private final LeaseKeeper leases;
     private final MeshGateMetrics metrics;
+    private final MailboxHealth mailboxHealth;
 
     public OutboundProcessor(ObjectStore store, Ledger ledger, Map<String, MeshClient> clients, GatewayConfig config,
-            Clock clock, LeaseKeeper leases, MeshGateMetrics metrics) {
+            Clock clock, LeaseKeeper leases, MeshGateMetrics metrics, MailboxHealth mailboxHealth) {
         this.store = store;
         this.ledger = ledger;
         this.clients = clients;
@@ -54,6 +56,7 @@ public final class OutboundProcessor {
         this.clock = clock;
         this.leases = leases;
         this.metrics = metrics;
+        this.mailboxHealth = mailboxHealth;
     }
 
     /**
@@ -108,6 +111,10 @@ public final class OutboundProcessor {
         if (parameters.contentEncoding().isPresent() && !startsWithGzipMagic(object.key())) {
             return fail(record, claim, "Content-Encoding gzip is declared but the content is not gzip data");
         }
+        long mailboxState = mailboxHealth.state(parameters.from());
+        if (mailboxHealth.isPaused(parameters.from())) {
+            return record; // MESH refuses the mailbox itself: the file waits in outbound/ until it resumes
+        }
         boolean compress = record.state() == OutboundState.SENDING ? record.compress()
                 : CompressionDecision.compress(parameters, object.size(), config.compressThreshold(),
                         config.neverCompress());
@@ -147,6 +154,12 @@ public final class OutboundProcessor {
                 LOG.info("outbound_chunk key={} message_id={} chunk={}/{}", object.key(), id, chunk, total);
             });
         } catch (MeshException e) {
+            if (mailboxHealth.failed(parameters.from(), e, mailboxState)) {
+                LOG.info("outbound_waiting key={} mailbox={} reason=\"{}\" note=\"a problem of the mailbox, not the "
+                        + "file: sent once MESH accepts the mailbox again\"", object.key(), parameters.from(),
+                        e.getMessage());
+                return ledger.findOutbound(record.id()).orElseThrow();
+            }
             if (e.isRetryable()) {
                 LOG.warn("outbound_retry_later key={} reason=\"{}\"", object.key(), e.getMessage());
                 metrics.outboundRetried(parameters.from());

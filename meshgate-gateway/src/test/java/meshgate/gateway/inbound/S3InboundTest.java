@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import meshgate.client.MeshClient;
 import meshgate.client.OutboundMessage;
+import meshgate.gateway.events.EventOutbox;
 import meshgate.gateway.events.InboundEvent;
 import meshgate.gateway.ledger.H2Ledger;
 import meshgate.gateway.ledger.InboundRecord;
@@ -46,10 +47,14 @@ class S3InboundTest {
                     .localId(localId).fileName("export.csv").build(), "second".getBytes(StandardCharsets.UTF_8)).messageId();
 
             try (S3ObjectStore store = s3.storeBuilder(bucket).build(); S3Client raw = s3.client()) {
+                MeshGateMetrics metrics = new MeshGateMetrics();
                 InboundReceiver receiver = new InboundReceiver(store, ledger, new InboundLayout(true, false, Map.of()),
-                        events::add, 64 * 1024, new MeshGateMetrics());
+                        64 * 1024, metrics);
                 InboundRecord one = receiver.receive(recipient, first);
                 InboundRecord two = receiver.receive(recipient, second);
+                // The events are read back from the stored objects and their metadata (sidecar included).
+                new EventOutbox(ledger, store, events::add, List.of("X26ABC2"), java.time.Clock.systemUTC(), metrics)
+                        .deliverDue();
 
                 assertThat(one.state()).isEqualTo(InboundState.ACKNOWLEDGED);
                 assertThat(two.state()).isEqualTo(InboundState.ACKNOWLEDGED);

@@ -8,9 +8,12 @@ import java.util.Optional;
 import meshgate.sandbox.SandboxMailbox;
 import meshgate.sandbox.SandboxWorkflow;
 
-/** The mailboxes and workflow registrations the sandbox serves; fixed for its life. */
+/**
+ * The mailboxes and workflow registrations the sandbox serves: the same mailboxes for its life, though a mailbox's
+ * password can be changed (as an operator rotates a real one).
+ */
 public final class MailboxDirectory {
-    private final Map<String, SandboxMailbox> mailboxes = new LinkedHashMap<>();
+    private final Map<String, SandboxMailbox> mailboxes = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<SandboxWorkflow> workflows;
 
     public MailboxDirectory(List<SandboxMailbox> mailboxes, List<SandboxWorkflow> workflows) {
@@ -24,7 +27,16 @@ public final class MailboxDirectory {
     }
 
     public List<SandboxMailbox> mailboxes() {
-        return List.copyOf(mailboxes.values());
+        synchronized (mailboxes) {
+            return List.copyOf(mailboxes.values());
+        }
+    }
+
+    /** Gives a known mailbox a new password; tokens made with the old one are refused from now on. */
+    public void changePassword(String mailboxId, String password) {
+        SandboxMailbox mailbox = find(mailboxId).orElseThrow(() ->
+                new IllegalArgumentException("no such mailbox: " + mailboxId));
+        mailboxes.put(mailbox.id(), new SandboxMailbox(mailbox.id(), mailbox.name(), mailbox.odsCode(), password));
     }
 
     /** The known mailboxes registered to receive {@code workflowId}. */
