@@ -79,7 +79,7 @@ public final class MeshApiHandler extends AbstractHandler {
         Optional<FaultKind> fault = Optional.empty();
         if (match.route() != null && !match.route().admin()) {
             pause();
-            fault = ctx.faults().decide(match.route().download());
+            fault = ctx.faults().decide(request.getMethod(), request.getRequestURI(), match.route().download());
         }
         int status = respond(base, response, ex, match, fault.orElse(null));
         if (LOG.isDebugEnabled()) {
@@ -114,6 +114,10 @@ public final class MeshApiHandler extends AbstractHandler {
             }
         }
         Reply reply = invoke(ex, match);
+        if (fault == FaultKind.HTTP_503_AFTER_PROCESSING) {
+            ctx.faults().count(fault);
+            return write(response, ApiError.bare(503).toReply(ex.versionForErrors(), ctx.json()), ex);
+        }
         if (fault == FaultKind.DROP_AFTER_PROCESSING) {
             ctx.faults().count(fault);
             drop(base);
