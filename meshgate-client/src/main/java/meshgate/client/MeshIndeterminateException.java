@@ -1,0 +1,13 @@
+package meshgate.client;
+
+/**
+ * Whether MESH created the message is not known: the answer to the first chunk was lost, and MESH's tracking by local
+ * id cannot tell this message from another (several messages have the local id, a candidate lacks fields to compare,
+ * or only its upload time separates it from this send). Sending again could deliver it twice, so nothing more is
+ * sent: keep the record and ask again later, or resolve it by hand. Retryable.
+ */
+public final class MeshIndeterminateException extends MeshException {
+    public MeshIndeterminateException(String message, Throwable cause) {
+        super(message, 0, null, null, null, true, cause);
+    }
+}
