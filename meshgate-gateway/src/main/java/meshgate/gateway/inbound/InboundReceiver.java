@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.TreeMap;
+import meshgate.client.DecodedSizeExceededException;
 import meshgate.client.MeshClient;
 import meshgate.client.MessageInputStream;
 import meshgate.client.MessageMetadata;
@@ -37,15 +38,23 @@ public final class InboundReceiver {
     private final EventSink events;
     private final int crumbSize;
     private final MeshGateMetrics metrics;
+    private final long maxDecodedSize;
 
     public InboundReceiver(ObjectStore store, Ledger ledger, InboundLayout layout, EventSink events, int crumbSize,
             MeshGateMetrics metrics) {
+        this(store, ledger, layout, events, crumbSize, metrics, Long.MAX_VALUE);
+    }
+
+    /** {@code maxDecodedSize}: a gzip-encoded message that decodes to more is stored as received instead. */
+    public InboundReceiver(ObjectStore store, Ledger ledger, InboundLayout layout, EventSink events, int crumbSize,
+            MeshGateMetrics metrics, long maxDecodedSize) {
         this.store = store;
         this.ledger = ledger;
         this.layout = layout;
         this.events = events;
         this.crumbSize = crumbSize;
         this.metrics = metrics;
+        this.maxDecodedSize = maxDecodedSize;
     }
 
     /** Takes a listed message as far as it can go: stored, announced, acknowledged. */
@@ -107,12 +116,16 @@ public final class InboundReceiver {
                 size = control.length;
             } else {
                 try {
-                    size = copy(in.decoded(crumbSize), key, storedMetadata(metadata, messageId));
+                    size = copy(in.decoded(crumbSize, maxDecodedSize), key, storedMetadata(metadata, messageId));
+                } catch (DecodedSizeExceededException e) {
+                    size = storeAsReceived(client, messageId, key, metadata, "too_large",
+                            "decodes to more than max_decoded_size (" + e.limit() + " bytes)");
                 } catch (IOException e) {
                     if (!metadata.isGzipEncoded() || !isUndecodable(e)) {
                         throw e;
                     }
-                    size = storeAsReceived(client, messageId, key, metadata, e);
+                    size = storeAsReceived(client, messageId, key, metadata, "invalid_gzip",
+                            "gzip content could not be decoded: " + e.getMessage());
                 }
             }
             metrics.inboundStored(record.mailbox(), size);
@@ -124,19 +137,23 @@ public final class InboundReceiver {
     }
 
     /**
-     * A message that says it is gzip-encoded but is not valid gzip is kept as received rather than refused forever:
-     * its metadata keeps {@code content-encoding} and says why it was not decoded.
+     * A gzip-encoded message that is not valid gzip, or that decodes to more than {@code max_decoded_size} (a gzip
+     * bomb would otherwise fill the store), is kept as received rather than refused forever: its metadata keeps
+     * {@code content-encoding} and says why it was not decoded. It is counted by {@code kind}.
      */
     private long storeAsReceived(MeshClient client, String messageId, String key, MessageMetadata metadata,
-            IOException why) throws IOException {
+            String kind, String why) throws IOException {
         Map<String, String> kept = new TreeMap<>(metadata.headers());
         kept.put(MeshHeaders.MESSAGE_ID, messageId);
-        kept.put("meshgate-not-decoded", "gzip content could not be decoded: " + why.getMessage());
-        LOG.warn("inbound_not_decoded mailbox={} message_id={} reason=\"{}\" note=\"stored as received\"",
-                client.mailbox(), messageId, why.getMessage());
+        kept.put("meshgate-not-decoded", why);
+        LOG.warn("inbound_not_decoded mailbox={} message_id={} kind={} reason=\"{}\" note=\"stored as received\"",
+                client.mailbox(), messageId, kind, why);
+        long size;
         try (MessageInputStream raw = client.open(messageId)) {
-            return copy(raw, key, kept);
+            size = copy(raw, key, kept);
         }
+        metrics.inboundNotDecoded(client.mailbox(), kind);
+        return size;
     }
 
     private static boolean isUndecodable(IOException e) {
