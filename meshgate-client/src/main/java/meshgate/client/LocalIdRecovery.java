@@ -1,5 +1,6 @@
 package meshgate.client;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -112,8 +113,7 @@ final class LocalIdRecovery {
         if (candidate.workflowId().filter(w -> !w.equals(message.workflowId())).isPresent()) {
             return Optional.of("workflow id " + candidate.workflowId().get());
         }
-        if (message.fileName().isPresent()
-                && candidate.fileName().filter(f -> !f.equals(message.fileName().get())).isPresent()) {
+        if (fileName(candidate, message) == Comparison.DIFFERENT) {
             return Optional.of("file name " + candidate.fileName().get());
         }
         if (candidate.chunkCount().filter(c -> c != chunks).isPresent()) {
@@ -129,13 +129,36 @@ final class LocalIdRecovery {
         if (candidate.workflowId().isEmpty()) {
             return Optional.of("workflow id");
         }
-        if (message.fileName().isPresent() && candidate.fileName().isEmpty()) {
-            return Optional.of("file name");
+        if (fileName(candidate, message) == Comparison.UNCOMPARABLE) {
+            return Optional.of("file name that can be compared");
         }
         if (candidate.chunkCount().isEmpty()) {
             return Optional.of("chunk count");
         }
         return Optional.empty();
+    }
+
+    private enum Comparison { SAME, DIFFERENT, UNCOMPARABLE }
+
+    /**
+     * A file name is sent as a header; a non-ASCII one may come back from tracking decoded otherwise (its UTF-8 bytes
+     * read as ISO-8859-1, or worse), so only an ASCII name that differs proves another message.
+     */
+    private static Comparison fileName(TrackingInfo candidate, OutboundMessage message) {
+        if (message.fileName().isEmpty()) {
+            return Comparison.SAME;
+        }
+        String sent = message.fileName().get();
+        if (candidate.fileName().isEmpty()) {
+            return Comparison.UNCOMPARABLE;
+        }
+        String tracked = candidate.fileName().get();
+        if (tracked.equals(sent)
+                || tracked.equals(new String(sent.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1))) {
+            return Comparison.SAME;
+        }
+        boolean ascii = sent.chars().allMatch(c -> c < 0x80);
+        return ascii ? Comparison.DIFFERENT : Comparison.UNCOMPARABLE;
     }
 
     /** MESH writes {@code yyyyMMddHHmmss} (v1) or ISO-8601 without a zone (v2), both UTC. */

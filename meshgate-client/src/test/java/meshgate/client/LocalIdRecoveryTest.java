@@ -144,6 +144,16 @@ class LocalIdRecoveryTest {
         }
     }
 
+    @Test
+    void messageWithANonAsciiFileNameIsFoundAsItselfNotSentAgain() {
+        fixture.sandbox.faults().failNext("POST", FIRST_CHUNK, FaultKind.HTTP_503_AFTER_PROCESSING);
+
+        SendResult result = sender.send(message("X26ABC2", "TEST_WORKFLOW", "ref-6", "données-été.csv"),
+                bytes("accents"));
+
+        assertThat(inboxWithLocalId("ref-6")).containsExactly(result.messageId());
+    }
+
     private static SendResult resumeWithoutMessageId(OutboundMessage message, String text, Instant startedAt)
             throws Exception {
         Path file = fixture.write(message.localId().orElseThrow() + ".txt", bytes(text));
