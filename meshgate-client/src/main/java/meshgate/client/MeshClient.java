@@ -215,7 +215,7 @@ public final class MeshClient implements AutoCloseable {
             throw new IllegalArgumentException("progress has accepted chunks but no message id");
         }
         if (messageId == null && routed.localId().isPresent() && !progress.isFresh()) {
-            messageId = recover(routed, total, progress.startedAt(), Optional.empty()).orElse(null);
+            messageId = recover(routed, total, progress.startedAt(), Optional.empty(), 0).orElse(null);
             next = messageId == null ? 1 : 2;
         }
         if (messageId == null) {
@@ -285,7 +285,7 @@ public final class MeshClient implements AutoCloseable {
             }
             Optional<String> existing;
             try {
-                existing = recover(message, total, started, earlier);
+                existing = recover(message, total, started, earlier, e.httpStatus());
             } catch (MeshIndeterminateException unknown) {
                 unknown.addSuppressed(e);
                 throw unknown;
@@ -297,17 +297,18 @@ public final class MeshClient implements AutoCloseable {
 
     /**
      * After a first chunk with an unknown outcome: the id of the message it created, or empty when it created none.
-     * Throws {@link MeshIndeterminateException} when MESH's answer cannot tell, or cannot be had.
+     * Throws {@link MeshIndeterminateException} (with {@code failedStatus}, the status of the answer that left the
+     * outcome unknown) when MESH's answer cannot tell, or cannot be had.
      */
     private Optional<String> recover(OutboundMessage message, int total, Instant started,
-            Optional<Set<String>> earlier) {
+            Optional<Set<String>> earlier, int failedStatus) {
         String localId = message.localId().orElseThrow();
         LocalIdRecovery.Lookup found;
         try {
             found = lookUpLocalId(localId);
         } catch (MeshException lookupFailed) {
             throw new MeshIndeterminateException("send of local id " + localId + " has an unknown outcome: tracking "
-                    + "by local id failed: " + lookupFailed.getMessage(), lookupFailed);
+                    + "by local id failed: " + lookupFailed.getMessage(), failedStatus, lookupFailed);
         }
         LocalIdRecovery.Verdict verdict = LocalIdRecovery.judge(found, message, total, started, earlier);
         switch (verdict.kind()) {
@@ -319,7 +320,7 @@ public final class MeshClient implements AutoCloseable {
                 LOG.warn("mesh_send_indeterminate mailbox={} local_id={} to={} workflow_id={} reason=\"{}\"",
                         mailbox(), localId, message.to(), message.workflowId(), verdict.reason());
                 throw new MeshIndeterminateException("send of local id " + localId + " has an unknown outcome: "
-                        + verdict.reason(), null);
+                        + verdict.reason(), failedStatus, null);
             }
         }
         return verdict.messageId();

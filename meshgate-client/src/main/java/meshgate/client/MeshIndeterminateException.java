@@ -7,7 +7,8 @@ package meshgate.client;
  * sent: keep the record and ask again later, or resolve it by hand. Retryable.
  */
 public final class MeshIndeterminateException extends MeshException {
-    public MeshIndeterminateException(String message, Throwable cause) {
-        super(message, 0, null, null, null, true, cause);
+    /** {@code httpStatus}: MESH's answer that left the outcome unknown (e.g. 503), or 0 when none came. */
+    public MeshIndeterminateException(String message, int httpStatus, Throwable cause) {
+        super(message, httpStatus, null, null, null, true, cause);
     }
 }
