@@ -15,14 +15,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -56,10 +54,6 @@ public final class MeshClient implements AutoCloseable {
     public static final int MAX_CHUNK_SIZE = 100_000_000;
     public static final int DEFAULT_CRUMB_SIZE = 64 * 1024;
     public static final String VERSION = "0.1.0";
-
-    private static final DateTimeFormatter MESH_TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
-    /** How far MESH's clock may be behind ours when matching a message we may have sent already. */
-    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final OkHttpClient ok;
     private final MeshHttp http;
@@ -169,8 +163,9 @@ public final class MeshClient implements AutoCloseable {
 
     /**
      * Carries on a send from recorded progress, with the chunk size it began with. Without a message id (the answer
-     * to chunk 1 was never recorded), MESH is first asked for a message with the same local id uploaded since the send
-     * began, so that resuming never makes a second message.
+     * to chunk 1 was never recorded), MESH is first asked for a message with the same local id, recipient, workflow
+     * id, file name and chunk count, uploaded since the send began, so that resuming never makes a second message.
+     * When MESH's answer cannot tell (see {@link MeshIndeterminateException}), nothing is sent.
      */
     public SendResult resume(OutboundMessage message, MessageContent content, SendProgress progress,
             SendListener listener) {
@@ -239,13 +234,13 @@ public final class MeshClient implements AutoCloseable {
             throw new IllegalArgumentException("progress has accepted chunks but no message id");
         }
         if (messageId == null && routed.localId().isPresent() && !progress.isFresh()) {
-            messageId = findSentSince(routed.localId().get(), progress.startedAt()).map(TrackingInfo::messageId)
-                    .orElse(null);
+            messageId = recover(routed, total, progress.startedAt(), Optional.empty(), 0).orElse(null);
             next = messageId == null ? 1 : 2;
         }
         if (messageId == null) {
+            Optional<Set<String>> earlier = earlierWithLocalId(message, routed);
             messageId = http.withRetries("send",
-                    () -> sendFirstChunk(routed, source, total, progress.startedAt(), sent));
+                    () -> sendFirstChunk(routed, source, total, progress.startedAt(), earlier, sent));
             listener.chunkAccepted(messageId, 1, total);
             next = 2;
         }
@@ -287,9 +282,10 @@ public final class MeshClient implements AutoCloseable {
     /**
      * Sends chunk 1, which creates the message. When the outcome is unknown (the connection failed, or MESH
      * answered 5xx), MESH may have created it anyway: before the next try, look for it by local id, so that a retry
-     * never makes a second message.
+     * never makes a second message. {@code earlier}: the messages that had the local id before, when known.
      */
-    private String sendFirstChunk(OutboundMessage message, ChunkSource source, int total, Instant started, long[] sent) {
+    private String sendFirstChunk(OutboundMessage message, ChunkSource source, int total, Instant started,
+            Optional<Set<String>> earlier, long[] sent) {
         try {
             RequestBody body = body(source, 1);
             String id = http.executeOnce("send", r -> firstChunkRequest(r, message, total, body),
@@ -306,19 +302,67 @@ public final class MeshClient implements AutoCloseable {
             if (!e.isRetryable() || message.localId().isEmpty() || !deduplicateSends) {
                 throw e;
             }
-            Optional<TrackingInfo> existing;
+            Optional<String> existing;
             try {
-                existing = findSentSince(message.localId().get(), started);
-            } catch (MeshException lookupFailed) {
-                e.addSuppressed(lookupFailed);
-                throw e;
+                existing = recover(message, total, started, earlier, e.httpStatus());
+            } catch (MeshIndeterminateException unknown) {
+                unknown.addSuppressed(e);
+                throw unknown;
             }
-            if (existing.isPresent()) {
-                LOG.info("mesh_send_recovered message_id={} local_id={} note=\"first chunk had been accepted\"",
-                        existing.get().messageId(), message.localId().get());
-                return existing.get().messageId();
+            // Not created: the failure stands, and the retry sends chunk 1 again.
+            return existing.orElseThrow(() -> e);
+        }
+    }
+
+    /**
+     * After a first chunk with an unknown outcome: the id of the message it created, or empty when it created none.
+     * Throws {@link MeshIndeterminateException} (with {@code failedStatus}, the status of the answer that left the
+     * outcome unknown) when MESH's answer cannot tell, or cannot be had.
+     */
+    private Optional<String> recover(OutboundMessage message, int total, Instant started,
+            Optional<Set<String>> earlier, int failedStatus) {
+        String localId = message.localId().orElseThrow();
+        LocalIdRecovery.Lookup found;
+        try {
+            found = lookUpLocalId(localId);
+        } catch (MeshException lookupFailed) {
+            throw new MeshIndeterminateException("send of local id " + localId + " has an unknown outcome: tracking "
+                    + "by local id failed: " + lookupFailed.getMessage(), failedStatus, lookupFailed);
+        }
+        LocalIdRecovery.Verdict verdict = LocalIdRecovery.judge(found, message, total, started, earlier);
+        switch (verdict.kind()) {
+            case SENT -> LOG.info("mesh_send_recovered mailbox={} message_id={} local_id={} reason=\"{}\"", mailbox(),
+                    verdict.messageId().orElseThrow(), localId, verdict.reason());
+            case NOT_SENT -> LOG.info("mesh_send_not_created mailbox={} local_id={} reason=\"{}\"", mailbox(), localId,
+                    verdict.reason());
+            case UNKNOWN -> {
+                LOG.warn("mesh_send_indeterminate mailbox={} local_id={} to={} workflow_id={} reason=\"{}\"",
+                        mailbox(), localId, message.to(), message.workflowId(), verdict.reason());
+                throw new MeshIndeterminateException("send of local id " + localId + " has an unknown outcome: "
+                        + verdict.reason(), failedStatus, null);
             }
-            throw e;
+        }
+        return verdict.messageId();
+    }
+
+    /**
+     * The messages that carry the caller's local id before this send creates one, so that recovery never takes one of
+     * them for this send's message whatever the clocks say. A local id made here is new, so none carry it. Empty when
+     * not known (the lookup failed, or MESH only says there are several).
+     */
+    private Optional<Set<String>> earlierWithLocalId(OutboundMessage asGiven, OutboundMessage routed) {
+        if (!deduplicateSends || routed.localId().isEmpty()) {
+            return Optional.empty();
+        }
+        if (asGiven.localId().isEmpty()) {
+            return Optional.of(Set.of());
+        }
+        try {
+            return lookUpLocalId(routed.localId().get()).ids();
+        } catch (MeshException e) {
+            LOG.info("mesh_local_id_lookup_failed mailbox={} local_id={} reason=\"{}\"", mailbox(),
+                    routed.localId().get(), e.getMessage());
+            return Optional.empty();
         }
     }
 
@@ -356,26 +400,6 @@ public final class MeshClient implements AutoCloseable {
             return body.contentLength();
         } catch (IOException e) {
             return -1;
-        }
-    }
-
-    /** The message sent with this local id at or after {@code since}, if MESH has one. */
-    private Optional<TrackingInfo> findSentSince(String localId, Instant since) {
-        return trackByLocalId(localId).filter(info -> info.uploadTimestamp()
-                .map(MeshClient::parseMeshTime)
-                .map(uploaded -> !uploaded.isBefore(since.minus(CLOCK_SKEW)))
-                .orElse(true));
-    }
-
-    private static Instant parseMeshTime(String value) {
-        try {
-            if (value.length() == 14 && value.chars().allMatch(Character::isDigit)) {
-                return LocalDateTime.parse(value, MESH_TIMESTAMP).toInstant(ZoneOffset.UTC);
-            }
-            String iso = value.endsWith("Z") || value.contains("+") ? value : value + "Z";
-            return Instant.parse(iso);
-        } catch (RuntimeException e) {
-            return Instant.MAX;
         }
     }
 
@@ -519,17 +543,22 @@ public final class MeshClient implements AutoCloseable {
 
     /** The message this mailbox sent with the given local id, if any (MESH's older tracking by local id). */
     public Optional<TrackingInfo> trackByLocalId(String localId) {
+        LocalIdRecovery.Lookup found = lookUpLocalId(localId);
+        if (found.several()) {
+            throw new MeshRejectedException("track by local id failed: several messages have local id " + localId,
+                    300, null, null, null, null);
+        }
+        return found.single();
+    }
+
+    private LocalIdRecovery.Lookup lookUpLocalId(String localId) {
         HttpUrl url = http.url(mailboxPath() + "/outbox/tracking").newBuilder().addPathSegment(localId).build();
         try {
-            return http.execute("track by local id", r -> r.url(url).get(), response -> {
-                if (response.code() == 300) {
-                    throw new MeshRejectedException("track by local id failed: several messages have local id "
-                            + localId, 300, null, null, null, null);
-                }
-                return Optional.of(TrackingInfo.fromJson(MeshHttp.json(response)));
-            });
+            return http.execute("track by local id", r -> r.url(url).get(), response -> response.code() == 300
+                    ? LocalIdRecovery.Lookup.many()
+                    : LocalIdRecovery.Lookup.one(TrackingInfo.fromJson(MeshHttp.json(response))));
         } catch (MeshNotFoundException e) {
-            return Optional.empty();
+            return LocalIdRecovery.Lookup.none();
         }
     }
 

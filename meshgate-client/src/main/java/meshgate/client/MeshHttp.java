@@ -95,7 +95,8 @@ final class MeshHttp {
                 return attempt.run();
             } catch (MeshException e) {
                 Duration elapsed = Duration.between(start, clock.instant());
-                if (!e.isRetryable() || number >= retryPolicy.maxAttempts()
+                // An indeterminate send is for the caller to look up again later: a retry here would send again.
+                if (!e.isRetryable() || e instanceof MeshIndeterminateException || number >= retryPolicy.maxAttempts()
                         || elapsed.compareTo(retryPolicy.maxElapsed()) >= 0) {
                     throw e;
                 }

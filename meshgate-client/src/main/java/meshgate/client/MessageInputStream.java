@@ -1,6 +1,7 @@
 package meshgate.client;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import meshgate.protocol.ChunkRange;
@@ -48,9 +49,23 @@ public final class MessageInputStream extends InputStream {
      * across chunks) are decompressed; otherwise this stream itself. Closing either closes both.
      */
     public InputStream decoded(int bufferSize) throws IOException {
-        return metadata.isGzipEncoded()
-                ? new GzipCompressorInputStream(new BufferedInputStream(this, bufferSize), true)
-                : this;
+        return decoded(bufferSize, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #decoded(int)}, but a gzip-encoded message that decodes to more than {@code maxDecodedSize} bytes
+     * fails with {@link DecodedSizeExceededException} once the limit is passed: a few kilobytes of gzip can decode to
+     * terabytes. Content that is not gzip-encoded is as large as MESH holds it, and is not limited here.
+     */
+    public InputStream decoded(int bufferSize, long maxDecodedSize) throws IOException {
+        if (maxDecodedSize < 0) {
+            throw new IllegalArgumentException("maxDecodedSize must not be negative, got " + maxDecodedSize);
+        }
+        if (!metadata.isGzipEncoded()) {
+            return this;
+        }
+        InputStream gzip = new GzipCompressorInputStream(new BufferedInputStream(this, bufferSize), true);
+        return maxDecodedSize == Long.MAX_VALUE ? gzip : new Bounded(gzip, messageId, maxDecodedSize);
     }
 
     @Override
@@ -136,5 +151,49 @@ public final class MessageInputStream extends InputStream {
     public void close() {
         closed = true;
         closeResponse();
+    }
+
+    /** Passes decoded bytes through until more than {@code limit} have come, then fails instead. */
+    private static final class Bounded extends FilterInputStream {
+        private final String messageId;
+        private final long limit;
+        private long count;
+
+        Bounded(InputStream in, String messageId, long limit) {
+            super(in);
+            this.messageId = messageId;
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            // Asks for at most one byte past the limit: enough to tell "exactly the limit" from "more".
+            int read = in.read(b, off, (int) Math.min(len, limit - count + 1));
+            if (read > 0) {
+                count += read;
+                if (count > limit) {
+                    throw new DecodedSizeExceededException(messageId, limit);
+                }
+            }
+            return read;
+        }
+
+        /** Skipped bytes are decoded bytes too, and count toward the limit. */
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buffer = new byte[(int) Math.min(Math.max(n, 0), 8192)];
+            long skipped = 0;
+            for (int read; skipped < n
+                    && (read = read(buffer, 0, (int) Math.min(buffer.length, n - skipped))) >= 0; ) {
+                skipped += read;
+            }
+            return skipped;
+        }
     }
 }

@@ -18,7 +18,8 @@ public record TrackingInfo(
         Optional<String> statusEvent,
         Optional<String> statusDescription,
         Optional<String> uploadTimestamp,
-        Optional<String> expiryTime) {
+        Optional<String> expiryTime,
+        Optional<Integer> chunkCount) {
 
     /** Reads the v2 (snake_case) or v1 (camelCase) shape. */
     static TrackingInfo fromJson(JsonNode json) {
@@ -33,7 +34,17 @@ public record TrackingInfo(
                 text(json, "status_event", "statusEvent"),
                 text(json, "status_description", "statusDescription"),
                 text(json, "upload_timestamp", "uploadTimestamp"),
-                text(json, "expiry_time", "expiryTime"));
+                text(json, "expiry_time", "expiryTime"),
+                // Only the v1 shape (tracking by local id always answers with it) says how many chunks were sent.
+                text(json, "chunk_count", "chunkCount").flatMap(TrackingInfo::integer));
+    }
+
+    private static Optional<Integer> integer(String value) {
+        try {
+            return Optional.of(Integer.valueOf(value.trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<String> text(JsonNode json, String v2, String v1) {

@@ -119,7 +119,7 @@ public final class Gateway implements AutoCloseable {
         config.mailboxes().forEach(m -> m.inboundFolder().ifPresent(f -> legacyFolders.put(m.mailboxId(), f)));
         InboundReceiver receiver = new InboundReceiver(store, ledger,
                 new InboundLayout(config.useSenderFilename(), config.useLegacyInboundLocation(), legacyFolders),
-                config.crumbSize(), metrics);
+                config.crumbSize(), metrics, config.maxDecodedSize());
         clients.values().forEach(client -> pollers.add(new InboxPoller(client, receiver, ledger, downloads,
                 metrics, mailboxHealth)));
         this.tracker = new DeliveryTracker(ledger, clients, metrics);

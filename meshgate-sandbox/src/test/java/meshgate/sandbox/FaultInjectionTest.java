@@ -82,6 +82,21 @@ class FaultInjectionTest {
     }
 
     @Test
+    void aimedFaultFailsOnlyTheNextMatchingRequestAfterDoingTheWork() throws Exception {
+        sandbox.faults().failNext("POST", "/messageexchange/X26ABC1/outbox", FaultKind.HTTP_503_AFTER_PROCESSING);
+
+        assertThat(client.get("X26ABC1", "/messageexchange/X26ABC1/inbox").statusCode()).isEqualTo(200);
+        assertThat(client.send(client.request("X26ABC1", "/messageexchange/X26ABC1/outbox")
+                .header("mex-From", "X26ABC1").header("mex-To", "X26ABC2").header("mex-WorkflowID", "TEST_WORKFLOW")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1})).build()).statusCode()).isEqualTo(503);
+        assertThat(countOf("X26ABC2")).as("the message was created all the same").isEqualTo(1);
+        client.sendMessage("X26ABC1", "X26ABC2", "TEST_WORKFLOW", new byte[] {2}, Map.of());
+
+        assertThat(countOf("X26ABC2")).isEqualTo(2);
+        assertThat(sandbox.faults().injected(FaultKind.HTTP_503_AFTER_PROCESSING)).isEqualTo(1);
+    }
+
+    @Test
     void dropMidDownloadCutsTheBodyAndLeavesOtherRequestsAlone() throws Exception {
         byte[] payload = new byte[200_000];
         new Random(1).nextBytes(payload);

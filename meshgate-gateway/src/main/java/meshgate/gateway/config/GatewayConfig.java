@@ -22,6 +22,7 @@ public record GatewayConfig(
         int crumbSize,
         long compressThreshold,
         boolean neverCompress,
+        long maxDecodedSize,
         int getMessageMaxConcurrency,
         int sendConcurrency,
         boolean useSenderFilename,
@@ -42,6 +43,9 @@ public record GatewayConfig(
         MetricsSettings metrics) {
 
     public GatewayConfig {
+        if (maxDecodedSize < 1) {
+            throw new IllegalArgumentException("maxDecodedSize must be positive, got " + maxDecodedSize);
+        }
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(sharedKey, "sharedKey");
         Objects.requireNonNull(tls, "tls");

@@ -40,6 +40,11 @@ public final class GatewayConfigLoader {
     /** Names the entry of {@code profiles:} to apply over the top-level settings. */
     public static final String PROFILE_VARIABLE = "MESHGATE_PROFILE";
     static final long DEFAULT_COMPRESS_THRESHOLD = 1024 * 1024;
+    /**
+     * MESH carries at most 20 GB in one message, and the text MESH carries (CSV, XML, JSON) rarely compresses better
+     * than 5:1, so 100 GiB decoded holds any real message; a gzip bomb (about 1000:1) is cut off there.
+     */
+    static final long DEFAULT_MAX_DECODED_SIZE = 100L * 1024 * 1024 * 1024;
     private static final long MAX_CONFIG_BYTES = 1024 * 1024;
     /** MeshClient's own limit on its read/write buffer. */
     private static final int MAX_CRUMB_SIZE = 16 * 1024 * 1024;
@@ -58,6 +63,7 @@ public final class GatewayConfigLoader {
             "base_url", "mesh_env", "shared_key", "certificate", "private_key", "private_key_passphrase", "ca_bundle",
             "pkcs12", "pkcs12_password", "verify_ssl", "disable_ssl_verification", "verify_checks_common_name",
             "allow_insecure_tls", "mailbox", "password", "chunk_size", "crumb_size", "compress_threshold", "never_compress", "get_message_max_concurrency",
+            "max_decoded_size",
             "send_concurrency", "use_sender_filename", "use_legacy_inbound_location", "use_s3_key_for_mex_filename",
             "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval", "outbound_settle_time",
             "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs", "node_id", "outbound_lease",
@@ -73,6 +79,7 @@ public final class GatewayConfigLoader {
             "base_url", "mesh_env", "shared_key", "certificate", "private_key", "private_key_passphrase", "ca_bundle",
             "pkcs12", "pkcs12_password", "verify_ssl", "disable_ssl_verification", "verify_checks_common_name",
             "allow_insecure_tls", "mailbox", "password", "mailboxes", "store", "ledger", "chunk_size", "crumb_size", "compress_threshold", "never_compress",
+            "max_decoded_size",
             "get_message_max_concurrency", "send_concurrency", "use_sender_filename", "use_legacy_inbound_location",
             "use_s3_key_for_mex_filename", "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval",
             "outbound_settle_time", "handshake_interval", "tracking_interval", "sent_action", "outbound_mappings",
@@ -283,6 +290,7 @@ public final class GatewayConfigLoader {
                 crumbSize,
                 top.size("compress_threshold", DEFAULT_COMPRESS_THRESHOLD),
                 top.bool("never_compress", false),
+                maxDecodedSize(top),
                 top.integer("get_message_max_concurrency", 10, 1, 100),
                 top.integer("send_concurrency", 4, 1, 100),
                 top.bool("use_sender_filename", false),
@@ -465,6 +473,14 @@ public final class GatewayConfigLoader {
             throw ledger.fail("type", "must be embedded or postgresql, got '" + type + "'");
         }
         return new LedgerSettings(type, path);
+    }
+
+    private static long maxDecodedSize(Section top) {
+        long value = top.size("max_decoded_size", DEFAULT_MAX_DECODED_SIZE);
+        if (value < 1) {
+            throw top.fail("max_decoded_size", "must be at least 1 byte, got " + value);
+        }
+        return value;
     }
 
     private static int chunkSize(Section top) {

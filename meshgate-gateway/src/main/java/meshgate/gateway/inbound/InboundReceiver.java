@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import meshgate.client.DecodedSizeExceededException;
 import meshgate.client.MeshClient;
 import meshgate.client.MessageInputStream;
 import meshgate.client.MessageMetadata;
@@ -41,14 +42,22 @@ public final class InboundReceiver {
     private final InboundLayout layout;
     private final int crumbSize;
     private final MeshGateMetrics metrics;
+    private final long maxDecodedSize;
 
     public InboundReceiver(ObjectStore store, Ledger ledger, InboundLayout layout, int crumbSize,
             MeshGateMetrics metrics) {
+        this(store, ledger, layout, crumbSize, metrics, Long.MAX_VALUE);
+    }
+
+    /** {@code maxDecodedSize}: a gzip-encoded message that decodes to more is stored as received instead. */
+    public InboundReceiver(ObjectStore store, Ledger ledger, InboundLayout layout, int crumbSize,
+            MeshGateMetrics metrics, long maxDecodedSize) {
         this.store = store;
         this.ledger = ledger;
         this.layout = layout;
         this.crumbSize = crumbSize;
         this.metrics = metrics;
+        this.maxDecodedSize = maxDecodedSize;
     }
 
     /** Takes a listed message as far as it can go: stored and acknowledged. */
@@ -101,12 +110,16 @@ public final class InboundReceiver {
                 stored = new Stored(keys.get(0), control.length);
             } else {
                 try {
-                    stored = copy(in.decoded(crumbSize), keys, storedMetadata(metadata, messageId));
+                    stored = copy(in.decoded(crumbSize, maxDecodedSize), keys, storedMetadata(metadata, messageId));
+                } catch (DecodedSizeExceededException e) {
+                    stored = storeAsReceived(client, messageId, keys, metadata, "too_large",
+                            "decodes to more than max_decoded_size (" + e.limit() + " bytes)");
                 } catch (IOException e) {
                     if (!metadata.isGzipEncoded() || !isUndecodable(e)) {
                         throw e;
                     }
-                    stored = storeAsReceived(client, messageId, keys, metadata, e);
+                    stored = storeAsReceived(client, messageId, keys, metadata, "invalid_gzip",
+                            "gzip content could not be decoded: " + e.getMessage());
                 }
             }
             metrics.inboundStored(record.mailbox(), stored.size());
@@ -118,19 +131,23 @@ public final class InboundReceiver {
     }
 
     /**
-     * A message that says it is gzip-encoded but is not valid gzip is kept as received rather than refused forever:
-     * its metadata keeps {@code content-encoding} and says why it was not decoded.
+     * A gzip-encoded message that is not valid gzip, or that decodes to more than {@code max_decoded_size} (a gzip
+     * bomb would otherwise fill the store), is kept as received rather than refused forever: its metadata keeps
+     * {@code content-encoding} and says why it was not decoded. It is counted by {@code kind}.
      */
     private Stored storeAsReceived(MeshClient client, String messageId, List<String> keys,
-            MessageMetadata metadata, IOException why) throws IOException {
+            MessageMetadata metadata, String kind, String why) throws IOException {
         Map<String, String> kept = new TreeMap<>(metadata.headers());
         kept.put(MeshHeaders.MESSAGE_ID, messageId);
-        kept.put("meshgate-not-decoded", "gzip content could not be decoded: " + why.getMessage());
-        LOG.warn("inbound_not_decoded mailbox={} message_id={} reason=\"{}\" note=\"stored as received\"",
-                client.mailbox(), messageId, why.getMessage());
+        kept.put("meshgate-not-decoded", why);
+        LOG.warn("inbound_not_decoded mailbox={} message_id={} kind={} reason=\"{}\" note=\"stored as received\"",
+                client.mailbox(), messageId, kind, why);
+        Stored stored;
         try (MessageInputStream raw = client.open(messageId)) {
-            return copy(raw, keys, kept);
+            stored = copy(raw, keys, kept);
         }
+        metrics.inboundNotDecoded(client.mailbox(), kind);
+        return stored;
     }
 
     private static boolean isUndecodable(IOException e) {

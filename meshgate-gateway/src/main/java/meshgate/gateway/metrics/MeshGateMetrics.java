@@ -108,6 +108,14 @@ public final class MeshGateMetrics implements AutoCloseable {
         inbound(mailbox, "failed").increment();
     }
 
+    /**
+     * A gzip-encoded message stored as received instead of decoded: {@code reason} is {@code too_large} (it decodes
+     * to more than {@code max_decoded_size}) or {@code invalid_gzip}.
+     */
+    public void inboundNotDecoded(String mailbox, String reason) {
+        registry.counter("meshgate.inbound.not_decoded", "mailbox", mailbox, "reason", reason).increment();
+    }
+
     private Counter inbound(String mailbox, String outcome) {
         return registry.counter("meshgate.inbound.messages", "mailbox", mailbox, "outcome", outcome);
     }

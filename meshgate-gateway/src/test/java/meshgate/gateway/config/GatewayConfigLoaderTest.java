@@ -463,6 +463,14 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void maxDecodedSizeDefaultsTo100GiBAndMustBePositive() {
+        assertThat(read(MINIMAL).maxDecodedSize()).isEqualTo(100L * 1024 * 1024 * 1024);
+        assertThat(read(MINIMAL + "max_decoded_size: 1MiB\n").maxDecodedSize()).isEqualTo(1024 * 1024);
+        assertThatThrownBy(() -> read(MINIMAL + "max_decoded_size: 0\n"))
+                .hasMessageStartingWith("max_decoded_size: must be at least 1 byte");
+    }
+
+    @Test
     void firstMatchingOutboundMappingWins() {
         GatewayConfig config = read(MINIMAL + """
                 outbound_mappings:

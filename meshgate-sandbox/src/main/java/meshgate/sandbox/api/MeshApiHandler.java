@@ -80,7 +80,7 @@ public final class MeshApiHandler extends AbstractHandler {
         if (match.route() != null && !match.route().admin()) {
             pause();
             ctx.faults().holdIfAsked(request.getMethod(), request.getRequestURI());
-            fault = ctx.faults().decide(match.route().download());
+            fault = ctx.faults().decide(request.getMethod(), request.getRequestURI(), match.route().download());
         }
         int status = respond(base, response, ex, match, fault.orElse(null));
         if (LOG.isDebugEnabled()) {
@@ -115,6 +115,10 @@ public final class MeshApiHandler extends AbstractHandler {
             }
         }
         Reply reply = invoke(ex, match);
+        if (fault == FaultKind.HTTP_503_AFTER_PROCESSING) {
+            ctx.faults().count(fault);
+            return write(response, ApiError.bare(503).toReply(ex.versionForErrors(), ctx.json()), ex);
+        }
         if (fault == FaultKind.DROP_AFTER_PROCESSING) {
             ctx.faults().count(fault);
             drop(base);

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.regex.Pattern;
 
 /**
  * The live fault switchboard of a running sandbox: change the settings at any time, and read how many faults of each
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class FaultController {
     private final AtomicLongArray injected = new AtomicLongArray(FaultKind.values().length);
     private final List<RequestHold> holds = new CopyOnWriteArrayList<>();
+    private final List<OneShot> oneShots = new CopyOnWriteArrayList<>();
     private FaultSettings settings;
     private Random random;
 
@@ -119,7 +121,29 @@ public final class FaultController {
         }
     }
 
-    /** Decides whether this request fails and how; {@code download} says whether it fetches message bytes. */
+    /**
+     * Fails the next MESH API request with {@code method} whose path matches {@code pathRegex} (the whole path), once,
+     * with {@code kind}, whatever the failure rate: a test can aim one fault at one step, e.g. the first chunk of a
+     * send from X26ABC1 ({@code "POST", "/messageexchange/X26ABC1/outbox"}).
+     */
+    public void failNext(String method, String pathRegex, FaultKind kind) {
+        oneShots.add(new OneShot(method, Pattern.compile(pathRegex), kind));
+    }
+
+    /**
+     * Decides whether this request fails and how: a matching {@link #failNext} first, else the failure rate;
+     * {@code download} says whether it fetches message bytes.
+     */
+    public Optional<FaultKind> decide(String method, String path, boolean download) {
+        for (OneShot shot : oneShots) {
+            if (shot.matches(method, path) && oneShots.remove(shot)) {
+                return Optional.of(shot.kind());
+            }
+        }
+        return decide(download);
+    }
+
+    /** Decides by the failure rate alone whether this request fails and how. */
     public synchronized Optional<FaultKind> decide(boolean download) {
         if (settings.failureRate() <= 0) {
             return Optional.empty();
@@ -135,5 +159,11 @@ public final class FaultController {
     /** Records that {@code kind} was actually injected. */
     public void count(FaultKind kind) {
         injected.incrementAndGet(kind.ordinal());
+    }
+
+    private record OneShot(String method, Pattern path, FaultKind kind) {
+        boolean matches(String requestMethod, String requestPath) {
+            return method.equals(requestMethod) && path.matcher(requestPath).matches();
+        }
     }
 }

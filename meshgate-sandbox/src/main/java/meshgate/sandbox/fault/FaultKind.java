@@ -19,7 +19,9 @@ public enum FaultKind {
     /** For message downloads: answer with a {@code mex-chunk-range} that is not {@code n:N}. */
     BAD_CHUNK_RANGE,
     /** Declare a Content-Length longer than the body sent, then close: a response that lies about its length. */
-    WRONG_CONTENT_LENGTH;
+    WRONG_CONTENT_LENGTH,
+    /** Do the work, then answer 503 as if it had failed: the client cannot tell whether it happened. */
+    HTTP_503_AFTER_PROCESSING;
 
     /** The faults a MESH client meets on a bad network or a failing server. */
     public static FaultKind[] transport() {
