@@ -30,6 +30,7 @@ import meshgate.protocol.ChunkRange;
 import meshgate.protocol.MeshHeaders;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -268,10 +269,11 @@ public final class MeshClient implements AutoCloseable {
                 r.url(http.url(mailboxPath() + "/outbox/" + messageId + "/" + range.number()))
                         .header(MeshHeaders.CHUNK_RANGE, range.toString())
                         .header(MeshHeaders.CONTENT_TYPE, MeshHeaders.OCTET_STREAM);
+                message.contentType().ifPresent(v -> r.header(MeshHeaders.MEX_CONTENT_TYPE, v));
                 if (message.gzipEncoded()) {
                     r.header(MeshHeaders.CONTENT_ENCODING, "gzip");
                 }
-                return r.post(body);
+                return r.post(typed(body, MeshHeaders.OCTET_STREAM));
             }, response -> null);
         } catch (MeshRejectedException e) {
             // 423: the message is no longer uploading. After a lost answer to the last chunk, that means MESH
@@ -322,14 +324,19 @@ public final class MeshClient implements AutoCloseable {
         }
     }
 
+    /**
+     * As MESH's own clients do: a single chunk carries the content type as its HTTP Content-Type, the chunks of a
+     * larger message are octet-stream; {@code mex-content-type} carries it either way, which is what MESH passes on.
+     */
     private Request.Builder firstChunkRequest(Request.Builder r, OutboundMessage message, int total, RequestBody body) {
+        String httpType = total > 1 ? MeshHeaders.OCTET_STREAM : message.contentType().orElse(MeshHeaders.OCTET_STREAM);
         Headers.Builder headers = new Headers.Builder()
                 .add(MeshHeaders.FROM, mailbox())
                 .add(MeshHeaders.TO, message.to())
                 .add(MeshHeaders.WORKFLOW_ID, message.workflowId())
                 .add(MeshHeaders.CHUNK_RANGE, new ChunkRange(1, total).toString())
-                .add(MeshHeaders.CONTENT_TYPE, total > 1 ? MeshHeaders.OCTET_STREAM
-                        : message.contentType().orElse(MeshHeaders.OCTET_STREAM));
+                .add(MeshHeaders.CONTENT_TYPE, httpType);
+        message.contentType().ifPresent(v -> headers.add(MeshHeaders.MEX_CONTENT_TYPE, v));
         message.subject().ifPresent(v -> headers.addUnsafeNonAscii(MeshHeaders.SUBJECT, v));
         message.localId().ifPresent(v -> headers.addUnsafeNonAscii(MeshHeaders.LOCAL_ID, v));
         message.fileName().ifPresent(v -> headers.addUnsafeNonAscii(MeshHeaders.FILE_NAME, v));
@@ -344,7 +351,28 @@ public final class MeshClient implements AutoCloseable {
             headers.add(MeshHeaders.CONTENT_ENCODING, "gzip");
         }
         Headers signed = r.url(http.url(mailboxPath() + "/outbox")).build().headers();
-        return r.headers(signed.newBuilder().addAll(headers.build()).build()).post(body);
+        return r.headers(signed.newBuilder().addAll(headers.build()).build()).post(typed(body, httpType));
+    }
+
+    /** The body under the media type we send: OkHttp puts a body's own media type over a Content-Type header. */
+    private static RequestBody typed(RequestBody body, String mediaType) {
+        MediaType type = MediaType.parse(mediaType);
+        return new RequestBody() {
+            @Override
+            public MediaType contentType() {
+                return type;
+            }
+
+            @Override
+            public long contentLength() throws IOException {
+                return body.contentLength();
+            }
+
+            @Override
+            public void writeTo(okio.BufferedSink sink) throws IOException {
+                body.writeTo(sink);
+            }
+        };
     }
 
     private static RequestBody body(ChunkSource source, int number) throws IOException {
@@ -385,6 +413,7 @@ public final class MeshClient implements AutoCloseable {
         message.localId().ifPresent(values::add);
         message.fileName().ifPresent(values::add);
         message.contentChecksum().ifPresent(values::add);
+        message.contentType().ifPresent(values::add);
         for (String value : values) {
             if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                 throw new IllegalArgumentException("MESH header values must not contain control characters: '"

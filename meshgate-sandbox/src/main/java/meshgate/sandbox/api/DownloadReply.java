@@ -18,22 +18,33 @@ import meshgate.sandbox.store.StoredMessage;
  * otherwise.
  */
 final class DownloadReply {
+    private static final String OCTET_STREAM = "application/octet-stream";
     static final DateTimeFormatter STATUS_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
     private DownloadReply() {
     }
 
-    static Reply of(MessageStore store, StoredMessage message, int chunk, boolean acceptsGzip) {
+    static Reply of(MessageStore store, StoredMessage message, int chunk, Exchange ex) {
+        return of(store, message, chunk, ex.acceptsGzip(), ex.version());
+    }
+
+    /**
+     * v2 answers with the sender's content type as Content-Type (v1 with octet-stream); both carry it as
+     * mex-content-type, and mex-total-chunks always, as MESH does.
+     */
+    static Reply of(MessageStore store, StoredMessage message, int chunk, boolean acceptsGzip, ApiVersion version) {
         MessageEnvelope e = message.envelope();
         boolean decompress = e.gzipped() && !acceptsGzip;
         int total = e.totalChunks();
         Reply reply = new Reply(chunk < total ? 206 : 200, new java.util.LinkedHashMap<>(),
                 body(store, e.messageId(), chunk, decompress));
-        reply.header("Content-Type", "application/octet-stream")
+        String contentType = e.contentType() == null ? OCTET_STREAM : e.contentType();
+        reply.header("Content-Type", version == ApiVersion.V1 ? OCTET_STREAM : contentType)
                 .header("Mex-From", e.sender())
                 .header("Mex-To", e.recipient())
                 .header("Mex-WorkflowID", e.workflowId())
                 .header("Mex-Chunk-Range", chunk + ":" + total)
+                .header("Mex-Total-Chunks", Integer.toString(Math.max(total, 1)))
                 .header("Mex-AddressType", "ALL")
                 .header("Mex-LocalID", e.localId())
                 .header("Mex-PartnerID", e.partnerId())
@@ -42,7 +53,7 @@ final class DownloadReply {
                 .header("Mex-Version", "1.0")
                 .header("Mex-MessageType", e.messageType())
                 .header("Mex-MessageID", e.messageId())
-                .header("Mex-Content-Type", e.contentType())
+                .header("Mex-Content-Type", contentType)
                 .header("Mex-Content-Checksum", e.checksum())
                 .header("Mex-Content-Encrypted", e.encrypted() ? "Y" : null)
                 .header("Mex-Content-Compressed", e.compressed() || (e.gzipped() && !decompress) ? "Y" : null)
