@@ -137,6 +137,85 @@ class OfficialAnswersTest {
                 .contains("application/vnd.mesh.v2+json");
     }
 
+    /** The fields of MESH's v1 tracking answer; it has no others. */
+    private static final java.util.Set<String> V1_TRACKING_FIELDS = java.util.Set.of("addressType", "checksum",
+            "chunkCount", "compressFlag", "contentEncoding", "downloadTimestamp", "dtsId", "encryptedFlag",
+            "expiryTime", "failureDate", "failureDiagnostic", "fileName", "fileSize", "isCompressed", "linkedMsgId",
+            "localId", "meshRecipientOdsCode", "messageId", "messageType", "partnerId", "recipient", "recipientName",
+            "recipientOrgCode", "recipientOrgName", "recipientSmtp", "sender", "senderName", "senderOdsCode",
+            "senderOrgCode", "senderOrgName", "senderSmtp", "status", "statusCode", "statusDescription",
+            "statusEvent", "statusSuccess", "statusTimestamp", "subject", "uploadTimestamp", "version", "workflowId");
+
+    @Test
+    void v2TrackingHasEmptyStringsForUnknownTextAndTimestampsWithFractions() throws Exception {
+        String id = send(Map.of());
+
+        JsonNode tracking = JSON.readTree(client.get("X26ABC1",
+                "/messageexchange/X26ABC1/outbox/tracking?messageID=" + id).body());
+
+        assertThat(tracking.path("local_id").isTextual()).isTrue();
+        assertThat(tracking.path("local_id").asText()).isEmpty();
+        assertThat(tracking.path("recipient_org_name").isTextual()).isTrue();
+        assertThat(tracking.path("upload_timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
+        assertThat(tracking.path("expiry_time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
+    }
+
+    @Test
+    void v1TrackingAndTrackingByLocalIdHaveMeshFieldsOnly() throws Exception {
+        String id = send(Map.of("mex-LocalID", "local-1"));
+        HttpResponse<String> v1 = client.send(client.request("X26ABC1",
+                "/messageexchange/X26ABC1/outbox/tracking?messageID=" + id).setHeader("Accept", "application/json")
+                .GET().build());
+        HttpResponse<String> byLocalId = client.get("X26ABC1", "/messageexchange/X26ABC1/outbox/tracking/local-1");
+
+        for (HttpResponse<String> response : java.util.List.of(v1, byLocalId)) {
+            JsonNode tracking = JSON.readTree(response.body());
+            java.util.List<String> fields = new java.util.ArrayList<>();
+            tracking.fieldNames().forEachRemaining(fields::add);
+            assertThat(fields).isSubsetOf(V1_TRACKING_FIELDS);
+            tracking.fields().forEachRemaining(f -> assertThat(f.getValue().isNull()).as(f.getKey()).isFalse());
+            assertThat(tracking.path("messageType").asText()).isEqualTo("Data");
+            assertThat(tracking.path("dtsId").asText()).isEqualTo(id);
+            assertThat(tracking.path("messageId").asText()).isEqualTo(id);
+            for (String empty : new String[] {"checksum", "compressFlag", "encryptedFlag", "isCompressed", "partnerId",
+                    "recipientSmtp", "senderSmtp", "downloadTimestamp", "contentEncoding"}) {
+                assertThat(tracking.path(empty).isTextual()).as(empty).isTrue();
+                assertThat(tracking.path(empty).asText()).as(empty).isEmpty();
+            }
+            assertThat(tracking.path("localId").asText()).isEqualTo("local-1");
+            assertThat(tracking.path("statusSuccess").asText()).isEqualTo("SUCCESS");
+        }
+    }
+
+    @Test
+    void adminEndpointsAnswerAsThePublicSandbox() throws Exception {
+        String id = send(Map.of("mex-LocalID", "admin-1"));
+
+        HttpResponse<String> details = client.get(null, "/messageexchange/admin/message/" + id);
+        assertThat(details.statusCode()).isEqualTo(200);
+        JsonNode message = JSON.readTree(details.body());
+        assertThat(message.path("message_id").asText()).isEqualTo(id);
+        assertThat(message.path("recipient").path("mailbox_id").asText()).isEqualTo("X26ABC2");
+        assertThat(message.path("metadata").path("local_id").asText()).isEqualTo("admin-1");
+        assertThat(client.get(null, "/admin/message/NOPE").statusCode()).isEqualTo(404);
+
+        assertJson(delete("/admin/reset/X26ABC2"), 200, "{\"message\":\"mailbox X26ABC2 reset\"}");
+        assertThat(client.get(null, "/admin/message/" + id).statusCode()).isEqualTo(404);
+        assertThat(delete("/messageexchange/admin/reset/NOBODY").statusCode()).isEqualTo(400);
+
+        send(Map.of());
+        assertJson(delete("/admin/reset"), 200, "{\"message\":\"all mailboxes reset\"}");
+        assertJson(delete("/messageexchange/admin/reset"), 200, "{\"message\":\"all mailboxes reset\"}");
+        assertThat(JSON.readTree(client.get("X26ABC2", "/messageexchange/X26ABC2/inbox").body())
+                .path("messages")).isEmpty();
+        assertThat(client.send(client.request(null, "/admin/reset").POST(HttpRequest.BodyPublishers.noBody())
+                .build()).statusCode()).as("the POST form still works").isEqualTo(200);
+    }
+
+    private HttpResponse<String> delete(String path) throws Exception {
+        return client.send(client.request(null, path).DELETE().build());
+    }
+
     private static void assertJson(HttpResponse<String> response, int status, String expected) throws Exception {
         assertThat(response.statusCode()).isEqualTo(status);
         JsonNode actual = JSON.readTree(response.body());

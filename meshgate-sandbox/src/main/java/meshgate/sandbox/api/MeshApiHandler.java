@@ -51,6 +51,13 @@ public final class MeshApiHandler extends AbstractHandler {
                 .admin("POST", mx + "/reset", admin::reset)
                 .admin("GET", mx + "/reset/{mailbox}", admin::resetMailbox)
                 .admin("POST", mx + "/reset/{mailbox}", admin::resetMailbox);
+        // The public sandbox's own spellings, so suites written against it run unchanged.
+        for (String prefix : new String[] {"/admin", mx + "/admin"}) {
+            r.admin("DELETE", prefix + "/reset", admin::reset)
+                    .admin("DELETE", prefix + "/reset/{mailbox}", admin::resetMailbox)
+                    .admin("GET", prefix + "/message/{messageId}", admin::message);
+        }
+        r.admin("POST", mx + "/admin/report", admin::injectReport);
         r.api("GET", mx + "/endpointlookup/{ods}/{workflow}", lookup::endpointLookup)
                 .api("GET", mx + "/workflowsearch/{workflow}", lookup::workflowSearch)
                 .api("GET", mb, inbox::handshake)
