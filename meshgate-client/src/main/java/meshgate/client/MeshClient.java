@@ -57,6 +57,8 @@ public final class MeshClient implements AutoCloseable {
     public static final int MAX_CHUNK_SIZE = 100_000_000;
     public static final int DEFAULT_CRUMB_SIZE = 64 * 1024;
     public static final String VERSION = "0.1.0";
+    /** How this client names itself to MESH, in {@code mex-ClientVersion} ({@code name==version}) and User-Agent. */
+    public static final String CLIENT_NAME = "meshgate";
 
     private static final DateTimeFormatter MESH_TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
     /** How far MESH's clock may be behind ours when matching a message we may have sent already. */
@@ -100,8 +102,10 @@ public final class MeshClient implements AutoCloseable {
             }
         }
         this.ok = okBuilder.build();
-        String userAgent = "meshgate/" + VERSION + " (" + System.getProperty("os.name") + "; java "
-                + System.getProperty("java.version") + ")";
+        // MESH's own client's format: name;version;runtime;architecture;OS;OS version.
+        String userAgent = String.join(";", CLIENT_NAME, VERSION, System.getProperty("java.version", "N/A"),
+                System.getProperty("os.arch", "N/A"), System.getProperty("os.name", "N/A"),
+                System.getProperty("os.version", "N/A"));
         this.http = new MeshHttp(ok, builder.baseUrl, builder.credentials, builder.retryPolicy, clock, userAgent, tls);
     }
 
@@ -142,7 +146,7 @@ public final class MeshClient implements AutoCloseable {
     /** Validates the mailbox and credentials (MESH asks for this once a day), identifying this client to MESH. */
     public void handshake() {
         http.execute("handshake", r -> r.url(http.url(mailboxPath()))
-                .header(MeshHeaders.CLIENT_VERSION, "MeshGate==" + VERSION)
+                .header(MeshHeaders.CLIENT_VERSION, CLIENT_NAME + "==" + VERSION)
                 .header(MeshHeaders.OS_NAME, System.getProperty("os.name", "unknown"))
                 .header(MeshHeaders.OS_VERSION, System.getProperty("os.version", "unknown"))
                 .header(MeshHeaders.OS_ARCHITECTURE, System.getProperty("os.arch", "unknown"))
