@@ -106,7 +106,7 @@ final class InboxEndpoints {
         if (!sender && !message.status().downloadable()) {
             throw ApiError.gone().withMessageId(message.id());
         }
-        Reply reply = DownloadReply.of(ctx.store(), message, 1, ex);
+        Reply reply = DownloadReply.of(ctx.store(), message, 1, ex.acceptsGzip(), ex.version(), false);
         reply.headers().put("Mex-Chunk-Range", "1:" + message.envelope().totalChunks());
         return new Reply(200, reply.headers(), reply.body());
     }
@@ -138,7 +138,7 @@ final class InboxEndpoints {
         if (!message.status().downloadable()) {
             throw ApiError.gone().withMessageId(message.id());
         }
-        return DownloadReply.of(ctx.store(), message, chunk, ex);
+        return DownloadReply.of(ctx.store(), message, chunk, ex, ctx.gzipOnTheFly());
     }
 
     private static int chunkNumber(Exchange ex) {
