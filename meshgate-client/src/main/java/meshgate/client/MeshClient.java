@@ -469,6 +469,31 @@ public final class MeshClient implements AutoCloseable {
         return inbox(InboxQuery.all());
     }
 
+    /** The inbox's messages with their details ({@code GET .../inbox/rich}), every page, from MESH's default start. */
+    public List<RichMessage> richInbox() {
+        return richList("inbox");
+    }
+
+    /** What this mailbox sent, with status ({@code GET .../outbox/rich}), every page, from MESH's default start. */
+    public List<RichMessage> richOutbox() {
+        return richList("outbox");
+    }
+
+    private List<RichMessage> richList(String list) {
+        List<RichMessage> all = new ArrayList<>();
+        HttpUrl url = http.url(mailboxPath() + "/" + list + "/rich");
+        while (url != null) {
+            HttpUrl page = url;
+            String next = http.execute("rich " + list, r -> r.url(page).get(), response -> {
+                JsonNode json = MeshHttp.json(response);
+                json.path("messages").forEach(m -> all.add(RichMessage.fromJson(m)));
+                return json.path("links").path("next").asText("");
+            });
+            url = next.isBlank() ? null : http.url(next);
+        }
+        return all;
+    }
+
     /** MESH's count of messages waiting in the inbox. */
     public long inboxCount() {
         return http.execute("count inbox", r -> r.url(http.url(mailboxPath() + "/count")).get(),

@@ -212,6 +212,34 @@ class OfficialAnswersTest {
                 .build()).statusCode()).as("the POST form still works").isEqualTo(200);
     }
 
+    @Test
+    void richInboxAndOutboxHaveMeshShape() throws Exception {
+        String id = send(Map.of());
+
+        JsonNode inbox = JSON.readTree(client.get("X26ABC2", "/messageexchange/X26ABC2/inbox/rich").body());
+        assertThat(fieldNames(inbox)).containsExactlyInAnyOrder("valid_at", "messages", "links");
+        assertThat(inbox.path("links").path("self").asText()).startsWith("/messageexchange/X26ABC2/inbox/rich?");
+        JsonNode received = inbox.path("messages").get(0);
+        assertThat(fieldNames(received)).containsExactlyInAnyOrder("message_id", "expiry_timestamp", "message_type",
+                "recipient", "recipient_name", "sender", "sender_name", "sent_date", "status", "workflow_id",
+                "total_chunks");
+        assertThat(received.path("message_id").asText()).isEqualTo(id);
+        assertThat(received.path("status").asText()).isEqualTo("accepted");
+
+        JsonNode outbox = JSON.readTree(client.get("X26ABC1", "/messageexchange/X26ABC1/outbox/rich").body());
+        JsonNode sent = outbox.path("messages").get(0);
+        assertThat(sent.path("message_id").asText()).isEqualTo(id);
+        assertThat(sent.path("local_id").asText()).as("empty, not missing, in the outbox").isEmpty();
+        assertThat(sent.path("status_code").isTextual()).isTrue();
+        assertThat(sent.path("recipient").asText()).isEqualTo("X26ABC2");
+    }
+
+    private static java.util.List<String> fieldNames(JsonNode node) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     private HttpResponse<String> delete(String path) throws Exception {
         return client.send(client.request(null, path).DELETE().build());
     }

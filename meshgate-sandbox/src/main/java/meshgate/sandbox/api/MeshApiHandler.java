@@ -35,6 +35,7 @@ public final class MeshApiHandler extends AbstractHandler {
         TrackingEndpoints tracking = new TrackingEndpoints(ctx);
         LookupEndpoints lookup = new LookupEndpoints(ctx);
         AdminEndpoints admin = new AdminEndpoints(ctx, send);
+        RichListEndpoints rich = new RichListEndpoints(ctx);
         String mx = "/messageexchange";
         String mb = mx + "/{mailbox}";
         Router r = new Router();
@@ -68,6 +69,8 @@ public final class MeshApiHandler extends AbstractHandler {
                 .api("GET", mb + "/outbox/{id}/status", tracking::byPathId)
                 .api("POST", mb + "/outbox/{id}/{chunk}", send::chunk)
                 .api("GET", mb + "/inbox", inbox::list)
+                .api("GET", mb + "/inbox/rich", rich::inbox)
+                .api("GET", mb + "/outbox/rich", rich::outbox)
                 .api("GET", mb + "/count", inbox::count)
                 .download("GET", mb + "/inbox/{id}", inbox::download)
                 .api("HEAD", mb + "/inbox/{id}", inbox::head)
