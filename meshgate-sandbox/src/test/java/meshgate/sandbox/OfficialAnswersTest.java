@@ -156,8 +156,9 @@ class OfficialAnswersTest {
         assertThat(tracking.path("local_id").isTextual()).isTrue();
         assertThat(tracking.path("local_id").asText()).isEmpty();
         assertThat(tracking.path("recipient_org_name").isTextual()).isTrue();
-        assertThat(tracking.path("upload_timestamp").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
-        assertThat(tracking.path("expiry_time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
+        String microseconds = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}";
+        assertThat(tracking.path("upload_timestamp").asText()).matches(microseconds);
+        assertThat(tracking.path("expiry_time").asText()).matches(microseconds);
     }
 
     @Test
