@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +26,9 @@ import picocli.CommandLine.Spec;
             "Lists the messages waiting in the inbox.",
             "%nFollows MESH's pages to the end. Prints one message id per line on standard output, so that a "
                     + "script can loop over them, and a summary with MESH's approximate inbox count on standard "
-                    + "error. With --json, prints one JSON object instead:",
-            "  {\"mailbox\": \"X26ABC1\", \"approximate_count\": 2, \"messages\": [\"ID1\", \"ID2\"]}",
+                    + "error. With --json, prints MESH's own inbox answer instead, with the ids of every page:",
+            "  {\"messages\": [\"ID1\", \"ID2\"],",
+            "   \"links\": {\"self\": \"/messageexchange/X26ABC1/inbox?max_results=500\"}, \"approx_inbox_count\": 2}",
             "%nMESH asks clients to check an inbox no more often than every 5 minutes.",
             "%nExample:",
             "  for id in $(meshgate inbox); do",
@@ -72,13 +75,16 @@ final class InboxCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectNode result = JSON.createObjectNode().put("mailbox", mailbox)
-                    .put("approximate_count", approximateCount);
-            if (workflow != null) {
-                result.put("workflow_filter", workflow);
-            }
+            // MESH's own shape, so that scripts written against MESH's answers read it unchanged; no links.next,
+            // since every page has been followed.
+            ObjectNode result = JSON.createObjectNode();
             ArrayNode messages = result.putArray("messages");
             ids.forEach(messages::add);
+            String filter = workflow == null ? ""
+                    : "&workflow_filter=" + URLEncoder.encode(workflow, StandardCharsets.UTF_8);
+            result.putObject("links").put("self", "/messageexchange/" + mailbox + "/inbox?max_results=" + pageSize
+                    + filter);
+            result.put("approx_inbox_count", approximateCount);
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         } else {
             ids.forEach(out::println);

@@ -28,6 +28,7 @@ import meshgate.protocol.ChunkRange;
 import meshgate.protocol.MeshHeaders;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -54,6 +55,8 @@ public final class MeshClient implements AutoCloseable {
     public static final int MAX_CHUNK_SIZE = 100_000_000;
     public static final int DEFAULT_CRUMB_SIZE = 64 * 1024;
     public static final String VERSION = "0.1.0";
+    /** How this client names itself to MESH, in {@code mex-ClientVersion} ({@code name==version}) and User-Agent. */
+    public static final String CLIENT_NAME = "meshgate";
 
     private final OkHttpClient ok;
     private final MeshHttp http;
@@ -93,8 +96,10 @@ public final class MeshClient implements AutoCloseable {
             }
         }
         this.ok = okBuilder.build();
-        String userAgent = "meshgate/" + VERSION + " (" + System.getProperty("os.name") + "; java "
-                + System.getProperty("java.version") + ")";
+        // MESH's own client's format: name;version;runtime;architecture;OS;OS version.
+        String userAgent = String.join(";", CLIENT_NAME, VERSION, System.getProperty("java.version", "N/A"),
+                System.getProperty("os.arch", "N/A"), System.getProperty("os.name", "N/A"),
+                System.getProperty("os.version", "N/A"));
         this.http = new MeshHttp(ok, builder.baseUrl, builder.credentials, builder.retryPolicy, clock, userAgent, tls);
     }
 
@@ -135,7 +140,7 @@ public final class MeshClient implements AutoCloseable {
     /** Validates the mailbox and credentials (MESH asks for this once a day), identifying this client to MESH. */
     public void handshake() {
         http.execute("handshake", r -> r.url(http.url(mailboxPath()))
-                .header(MeshHeaders.CLIENT_VERSION, "MeshGate==" + VERSION)
+                .header(MeshHeaders.CLIENT_VERSION, CLIENT_NAME + "==" + VERSION)
                 .header(MeshHeaders.OS_NAME, System.getProperty("os.name", "unknown"))
                 .header(MeshHeaders.OS_VERSION, System.getProperty("os.version", "unknown"))
                 .header(MeshHeaders.OS_ARCHITECTURE, System.getProperty("os.arch", "unknown"))
@@ -263,10 +268,11 @@ public final class MeshClient implements AutoCloseable {
                 r.url(http.url(mailboxPath() + "/outbox/" + messageId + "/" + range.number()))
                         .header(MeshHeaders.CHUNK_RANGE, range.toString())
                         .header(MeshHeaders.CONTENT_TYPE, MeshHeaders.OCTET_STREAM);
+                message.contentType().ifPresent(v -> r.header(MeshHeaders.MEX_CONTENT_TYPE, v));
                 if (message.gzipEncoded()) {
                     r.header(MeshHeaders.CONTENT_ENCODING, "gzip");
                 }
-                return r.post(body);
+                return r.post(typed(body, MeshHeaders.OCTET_STREAM));
             }, response -> null);
         } catch (MeshRejectedException e) {
             // 423: the message is no longer uploading. After a lost answer to the last chunk, that means MESH
@@ -366,14 +372,19 @@ public final class MeshClient implements AutoCloseable {
         }
     }
 
+    /**
+     * As MESH's own clients do: a single chunk carries the content type as its HTTP Content-Type, the chunks of a
+     * larger message are octet-stream; {@code mex-content-type} carries it either way, which is what MESH passes on.
+     */
     private Request.Builder firstChunkRequest(Request.Builder r, OutboundMessage message, int total, RequestBody body) {
+        String httpType = total > 1 ? MeshHeaders.OCTET_STREAM : message.contentType().orElse(MeshHeaders.OCTET_STREAM);
         Headers.Builder headers = new Headers.Builder()
                 .add(MeshHeaders.FROM, mailbox())
                 .add(MeshHeaders.TO, message.to())
                 .add(MeshHeaders.WORKFLOW_ID, message.workflowId())
                 .add(MeshHeaders.CHUNK_RANGE, new ChunkRange(1, total).toString())
-                .add(MeshHeaders.CONTENT_TYPE, total > 1 ? MeshHeaders.OCTET_STREAM
-                        : message.contentType().orElse(MeshHeaders.OCTET_STREAM));
+                .add(MeshHeaders.CONTENT_TYPE, httpType);
+        message.contentType().ifPresent(v -> headers.add(MeshHeaders.MEX_CONTENT_TYPE, v));
         message.subject().ifPresent(v -> headers.addUnsafeNonAscii(MeshHeaders.SUBJECT, v));
         message.localId().ifPresent(v -> headers.addUnsafeNonAscii(MeshHeaders.LOCAL_ID, v));
         message.fileName().ifPresent(v -> headers.addUnsafeNonAscii(MeshHeaders.FILE_NAME, v));
@@ -388,7 +399,28 @@ public final class MeshClient implements AutoCloseable {
             headers.add(MeshHeaders.CONTENT_ENCODING, "gzip");
         }
         Headers signed = r.url(http.url(mailboxPath() + "/outbox")).build().headers();
-        return r.headers(signed.newBuilder().addAll(headers.build()).build()).post(body);
+        return r.headers(signed.newBuilder().addAll(headers.build()).build()).post(typed(body, httpType));
+    }
+
+    /** The body under the media type we send: OkHttp puts a body's own media type over a Content-Type header. */
+    private static RequestBody typed(RequestBody body, String mediaType) {
+        MediaType type = MediaType.parse(mediaType);
+        return new RequestBody() {
+            @Override
+            public MediaType contentType() {
+                return type;
+            }
+
+            @Override
+            public long contentLength() throws IOException {
+                return body.contentLength();
+            }
+
+            @Override
+            public void writeTo(okio.BufferedSink sink) throws IOException {
+                body.writeTo(sink);
+            }
+        };
     }
 
     private static RequestBody body(ChunkSource source, int number) throws IOException {
@@ -409,6 +441,7 @@ public final class MeshClient implements AutoCloseable {
         message.localId().ifPresent(values::add);
         message.fileName().ifPresent(values::add);
         message.contentChecksum().ifPresent(values::add);
+        message.contentType().ifPresent(values::add);
         for (String value : values) {
             if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                 throw new IllegalArgumentException("MESH header values must not contain control characters: '"
@@ -458,6 +491,31 @@ public final class MeshClient implements AutoCloseable {
 
     public List<String> inbox() {
         return inbox(InboxQuery.all());
+    }
+
+    /** The inbox's messages with their details ({@code GET .../inbox/rich}), every page, from MESH's default start. */
+    public List<RichMessage> richInbox() {
+        return richList("inbox");
+    }
+
+    /** What this mailbox sent, with status ({@code GET .../outbox/rich}), every page, from MESH's default start. */
+    public List<RichMessage> richOutbox() {
+        return richList("outbox");
+    }
+
+    private List<RichMessage> richList(String list) {
+        List<RichMessage> all = new ArrayList<>();
+        HttpUrl url = http.url(mailboxPath() + "/" + list + "/rich");
+        while (url != null) {
+            HttpUrl page = url;
+            String next = http.execute("rich " + list, r -> r.url(page).get(), response -> {
+                JsonNode json = MeshHttp.json(response);
+                json.path("messages").forEach(m -> all.add(RichMessage.fromJson(m)));
+                return json.path("links").path("next").asText("");
+            });
+            url = next.isBlank() ? null : http.url(next);
+        }
+        return all;
     }
 
     /** MESH's count of messages waiting in the inbox. */

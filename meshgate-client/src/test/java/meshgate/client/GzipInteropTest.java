@@ -78,4 +78,35 @@ class GzipInteropTest {
                 .header(MeshHeaders.CHUNK_RANGE, range)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     }
+
+    @Test
+    void meetsMessagesMeshGzipsOnTheFlyThatWereSentPlain() throws Exception {
+        byte[] content = new byte[2 * MeshClient.MIN_CHUNK_SIZE + 1234];
+        Random random = new Random(5);
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) ('a' + random.nextInt(6));
+        }
+        try (MeshSandbox sandbox = MeshSandbox.builder().gzipOnTheFly(true).start();
+                MeshClient sender = client(sandbox, "X26ABC1");
+                MeshClient recipient = client(sandbox, "X26ABC2")) {
+            String messageId = sender.send(OutboundMessage.to("X26ABC2", "TEST_WORKFLOW").build(), content)
+                    .messageId();
+
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            MessageMetadata asReceived = recipient.download(messageId, raw, false);
+            assertThat(asReceived.isGzipEncoded()).as("stored plain, served gzip-encoded").isTrue();
+            assertThat(asReceived.header(MeshHeaders.CONTENT_COMPRESSED)).contains("Y");
+            assertThat(asReceived.totalChunks()).isEqualTo(3);
+            assertThat(ChunkSourceTest.decompressConcatenated(raw.toByteArray())).isEqualTo(content);
+
+            ByteArrayOutputStream decoded = new ByteArrayOutputStream();
+            recipient.download(messageId, decoded, true);
+            assertThat(decoded.toByteArray()).isEqualTo(content);
+        }
+    }
+
+    private static MeshClient client(MeshSandbox sandbox, String mailbox) {
+        return MeshClient.builder().baseUrl(URI.create(sandbox.baseUrl())).credentials(mailbox, "password", "TestKey")
+                .chunkSize(MeshClient.MIN_CHUNK_SIZE).build();
+    }
 }

@@ -58,7 +58,9 @@ class GatewayExchangeTest {
                 .containsEntry("mex-localid", "local/42")
                 .containsEntry("mex-workflowid", "TEST_WORKFLOW")
                 .containsEntry("mex-filename", "daily.csv")
-                .containsEntry("mex-from", "X26ABC1");
+                .containsEntry("mex-from", "X26ABC1")
+                .containsEntry("mex-content-type", "text/csv")
+                .containsEntry("content-type", "text/csv");
         assertThat(stored.getFileName().toString()).endsWith(".dat");
 
         eventually(Duration.ofSeconds(10), "the sent file archived", () ->
@@ -91,10 +93,12 @@ class GatewayExchangeTest {
     void sendsTheOtherWayToo() throws Exception {
         fixture.drop("X26ABC2", "reply.json", "{\"ok\":true}".getBytes(StandardCharsets.UTF_8), """
                 {"mex-from": "X26ABC2", "mex-to": "X26ABC1", "mex-workflowid": "TEST_WORKFLOW_ACK",
-                 "mex-localid": "reply-1", "mex-subject": "reply"}""");
+                 "mex-localid": "reply-1", "mex-subject": "reply", "content-type": "application/json"}""");
         Path stored = awaitInbound("X26ABC1", "reply-1");
         assertThat(Files.readString(stored)).isEqualTo("{\"ok\":true}");
-        assertThat(one.store().metadata(key("X26ABC1", stored))).containsEntry("mex-subject", "reply");
+        assertThat(one.store().metadata(key("X26ABC1", stored))).containsEntry("mex-subject", "reply")
+                .containsEntry("mex-content-type", "application/json")
+                .containsEntry("content-type", "application/json");
     }
 
     static Path awaitInbound(String mailbox, String localId) throws InterruptedException {

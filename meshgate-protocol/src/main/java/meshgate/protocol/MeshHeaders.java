@@ -24,6 +24,9 @@ public final class MeshHeaders {
     public static final String CONTENT_COMPRESSED = "mex-content-compressed";
     public static final String CONTENT_ENCRYPTED = "mex-content-encrypted";
     public static final String CONTENT_CHECKSUM = "mex-content-checksum";
+    /** The content's media type as the sender gave it; MESH passes it on to the recipient. */
+    public static final String MEX_CONTENT_TYPE = "mex-content-type";
+    public static final String TOTAL_CHUNKS = "mex-total-chunks";
     public static final String CHUNK_RANGE = "mex-chunk-range";
     public static final String MESSAGE_TYPE = "mex-messagetype";
     public static final String MESSAGE_ID = "mex-messageid";

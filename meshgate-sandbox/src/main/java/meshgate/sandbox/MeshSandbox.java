@@ -68,7 +68,8 @@ public final class MeshSandbox implements AutoCloseable {
         MessageIds ids = new MessageIds(clock, new SecureRandom());
         this.ctx = new SandboxContext(directory, store, ids, clock, b.messageExpiry,
                 new ExpirySweep(store, ids, clock, b.messageExpiry),
-                new Authenticator(directory, b.sharedKey, b.strictSkew, clock), new FaultController(b.faults), json);
+                new Authenticator(directory, b.sharedKey, b.strictSkew, clock), new FaultController(b.faults), json,
+                b.gzipOnTheFly);
 
         SSLContext ssl = b.sslContext;
         if (b.generateCertificates) {
@@ -228,6 +229,7 @@ public final class MeshSandbox implements AutoCloseable {
         private Path store;
         private Clock clock = Clock.systemUTC();
         private Duration messageExpiry = Duration.ofDays(5);
+        private boolean gzipOnTheFly;
         private Duration expiryCheckInterval = Duration.ofMinutes(1);
         private FaultSettings faults = FaultSettings.none();
 
@@ -310,6 +312,15 @@ public final class MeshSandbox implements AutoCloseable {
          */
         public Builder strictAuth(Duration skew) {
             this.strictSkew = Objects.requireNonNull(skew);
+            return this;
+        }
+
+        /**
+         * Serve a message stored plain gzip-encoded ({@code Content-Encoding: gzip}, {@code mex-content-compressed:
+         * Y}) to a v2 download that accepts gzip, as the public MESH sandbox does; default off (served as stored).
+         */
+        public Builder gzipOnTheFly(boolean value) {
+            this.gzipOnTheFly = value;
             return this;
         }
 

@@ -77,6 +77,29 @@ class S3InboundTest {
         }
     }
 
+    @Test
+    void storesTheSendersContentTypeAsTheObjectsContentType() throws Exception {
+        try (MeshSandbox sandbox = MeshSandbox.builder().start();
+                S3TestServer s3 = S3TestServer.start();
+                H2Ledger ledger = H2Ledger.open(dir.resolve("ledger"));
+                MeshClient sender = client(sandbox, "X26ABC1");
+                MeshClient recipient = client(sandbox, "X26ABC2")) {
+            String bucket = s3.createBucket();
+            String id = sender.send(OutboundMessage.to("X26ABC2", "TEST_WORKFLOW").fileName("export.csv")
+                    .contentType("text/csv").build(), "a,b\n".getBytes(StandardCharsets.UTF_8)).messageId();
+
+            try (S3ObjectStore store = s3.storeBuilder(bucket).build(); S3Client raw = s3.client()) {
+                InboundReceiver receiver = new InboundReceiver(store, ledger, new InboundLayout(true, false, Map.of()),
+                        event -> { }, 64 * 1024, new MeshGateMetrics());
+                InboundRecord record = receiver.receive(recipient, id);
+
+                assertThat(store.decodedMetadata(record.objectKey())).containsEntry("mex-content-type", "text/csv");
+                assertThat(raw.headObject(b -> b.bucket(bucket).key(record.objectKey())).contentType())
+                        .isEqualTo("text/csv");
+            }
+        }
+    }
+
     private static int bytesAsMetadata(Map<String, String> headers) {
         return headers.entrySet().stream().mapToInt(e -> ("x-amz-meta-" + e.getKey()
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8).length).sum();

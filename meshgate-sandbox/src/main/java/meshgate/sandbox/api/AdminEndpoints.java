@@ -28,17 +28,49 @@ final class AdminEndpoints {
         this.send = send;
     }
 
-    /** {@code POST /admin/reset}, {@code GET|POST /messageexchange/reset}: forget every message. */
+    /** {@code POST|DELETE /admin/reset}, {@code GET|POST /messageexchange/reset}: forget every message. */
     Reply reset(Exchange ex) {
         ctx.store().clear();
         ctx.auth().forgetTokens();
-        return ok();
+        return Reply.json(200, ctx.json().createObjectNode().put("message", "all mailboxes reset"), "application/json");
     }
 
-    /** {@code GET|POST /messageexchange/reset/{mailbox}}: forget the messages to or from one mailbox. */
+    /** {@code DELETE /admin/reset/{mailbox}}, {@code GET|POST /messageexchange/reset/{mailbox}}: one mailbox. */
     Reply resetMailbox(Exchange ex) {
-        ctx.store().clear(ex.mailboxParam(0));
-        return ok();
+        String mailbox = ex.mailboxParam(0);
+        if (ctx.directory().find(mailbox).isEmpty()) {
+            throw ApiError.mesh(400, "", "", "mailbox does not exist");
+        }
+        ctx.store().clear(mailbox);
+        return Reply.json(200, ctx.json().createObjectNode().put("message", "mailbox " + mailbox + " reset"),
+                "application/json");
+    }
+
+    /** {@code GET /admin/message/{id}}: a stored message's details, whoever sent or received it; 404 if unknown. */
+    Reply message(Exchange ex) {
+        StoredMessage message = ctx.store().find(ex.param(0).trim().toUpperCase(Locale.ROOT))
+                .or(() -> ctx.store().find(ex.param(0).trim()))
+                .orElseThrow(() -> ApiError.bare(404));
+        var e = message.envelope();
+        ObjectNode node = ctx.json().createObjectNode()
+                .put("message_id", e.messageId())
+                .put("message_type", e.messageType())
+                .put("workflow_id", e.workflowId())
+                .put("total_chunks", e.totalChunks())
+                .put("status", message.status().v2());
+        party(node.putObject("sender"), e.sender());
+        party(node.putObject("recipient"), e.recipient());
+        ObjectNode metadata = node.putObject("metadata");
+        metadata.put("subject", e.subject()).put("content_type", e.contentType())
+                .put("content_encoding", e.contentEncoding()).put("file_name", e.fileName())
+                .put("local_id", e.localId()).put("partner_id", e.partnerId()).put("checksum", e.checksum())
+                .put("encrypted", e.encrypted()).put("compressed", e.compressed());
+        return Reply.json(200, node, "application/json");
+    }
+
+    private void party(ObjectNode node, String mailboxId) {
+        node.put("mailbox_id", mailboxId);
+        ctx.directory().find(mailboxId).ifPresent(m -> node.put("mailbox_name", m.name()).put("ods_code", m.odsCode()));
     }
 
     /** {@code POST /admin/messages}: deliver a DATA message straight into an inbox. */
@@ -148,9 +180,5 @@ final class AdminEndpoints {
 
     private static String orDefault(String value, String fallback) {
         return value == null ? fallback : value;
-    }
-
-    private static Reply ok() {
-        return Reply.empty(200);
     }
 }

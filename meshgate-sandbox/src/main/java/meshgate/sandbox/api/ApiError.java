@@ -7,7 +7,7 @@ import org.eclipse.jetty.http.HttpStatus;
 /**
  * A failed request, rendered in MESH's error shapes: v2 {@code {"message_id"?, "detail":[{"event","code","msg"}]}},
  * v1 {@code {"messageID"?, "errorEvent", "errorCode", "errorDescription"}}; request-validation failures use the
- * {@code {"detail":[{"loc","msg","type"}]}} shape, and a missing Authorization header gets an empty 403.
+ * {@code {"detail":[{"loc","msg","type"}]}} shape.
  */
 public final class ApiError extends RuntimeException {
     private final int status;
@@ -15,22 +15,19 @@ public final class ApiError extends RuntimeException {
     private final String code;
     private final String messageId;
     private final String invalidField;
-    private final boolean emptyBody;
 
-    private ApiError(int status, String event, String code, String msg, String messageId, String invalidField,
-            boolean emptyBody) {
+    private ApiError(int status, String event, String code, String msg, String messageId, String invalidField) {
         super(msg, null, false, false);
         this.status = status;
         this.event = event;
         this.code = code;
         this.messageId = messageId;
         this.invalidField = invalidField;
-        this.emptyBody = emptyBody;
     }
 
     /** An error with a MESH event, code and description. */
     public static ApiError mesh(int status, String event, String code, String msg) {
-        return new ApiError(status, event, code, msg, null, null, false);
+        return new ApiError(status, event, code, msg, null, null);
     }
 
     /** An error described only by its HTTP status phrase, e.g. {@code Not Found}. */
@@ -40,11 +37,7 @@ public final class ApiError extends RuntimeException {
 
     /** 400 for a missing or invalid header or query parameter: {@code location} is header, query or path. */
     public static ApiError invalid(String location, String field, String msg) {
-        return new ApiError(400, "", "", msg, null, location + ":" + field, false);
-    }
-
-    public static ApiError emptyBody(int status) {
-        return new ApiError(status, "", "", "", null, null, true);
+        return new ApiError(400, "", "", msg, null, location + ":" + field);
     }
 
     public static ApiError unregisteredRecipient() {
@@ -68,7 +61,7 @@ public final class ApiError extends RuntimeException {
     }
 
     public ApiError withMessageId(String id) {
-        return new ApiError(status, event, code, getMessage(), id, invalidField, emptyBody);
+        return new ApiError(status, event, code, getMessage(), id, invalidField);
     }
 
     public int status() {
@@ -76,9 +69,6 @@ public final class ApiError extends RuntimeException {
     }
 
     public Reply toReply(ApiVersion version, ObjectMapper json) {
-        if (emptyBody) {
-            return Reply.empty(status);
-        }
         ObjectNode body = json.createObjectNode();
         if (invalidField != null) {
             String[] loc = invalidField.split(":", 2);

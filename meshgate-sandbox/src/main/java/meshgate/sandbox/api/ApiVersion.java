@@ -9,6 +9,12 @@ public enum ApiVersion {
 
     private static final Pattern MESH_MEDIA_TYPE = Pattern.compile("^application/vnd\\.mesh\\.v(\\d+)\\+json$");
 
+    /**
+     * What MESH labels most v2 answers with (send, count, lookups, tracking by local id); only the inbox list and the
+     * error bodies carry the versioned type.
+     */
+    public static final String PLAIN_JSON = "application/json";
+
     private final String mediaType;
 
     ApiVersion(String mediaType) {

@@ -37,7 +37,7 @@ public final class Authenticator {
 
     SandboxMailbox authenticate(String header, String pathMailbox) {
         if (header == null || header.isBlank()) {
-            throw ApiError.emptyBody(403);
+            throw forbidden("Error reading from Authorization header");
         }
         AuthToken token;
         try {

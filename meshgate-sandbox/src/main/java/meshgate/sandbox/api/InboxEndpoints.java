@@ -77,7 +77,7 @@ final class InboxEndpoints {
         if (ex.version() == ApiVersion.V1) {
             body.put("internalID", UUID.randomUUID().toString()).put("allResultsIncluded", true);
         }
-        return Reply.json(200, body, ex.version());
+        return Reply.json(200, body, ApiVersion.PLAIN_JSON);
     }
 
     /** {@code GET /inbox/{id}}: chunk 1. */
@@ -106,7 +106,7 @@ final class InboxEndpoints {
         if (!sender && !message.status().downloadable()) {
             throw ApiError.gone().withMessageId(message.id());
         }
-        Reply reply = DownloadReply.of(ctx.store(), message, 1, ex.acceptsGzip());
+        Reply reply = DownloadReply.of(ctx.store(), message, 1, ex.acceptsGzip(), ex.version(), false);
         reply.headers().put("Mex-Chunk-Range", "1:" + message.envelope().totalChunks());
         return new Reply(200, reply.headers(), reply.body());
     }
@@ -138,7 +138,7 @@ final class InboxEndpoints {
         if (!message.status().downloadable()) {
             throw ApiError.gone().withMessageId(message.id());
         }
-        return DownloadReply.of(ctx.store(), message, chunk, ex.acceptsGzip());
+        return DownloadReply.of(ctx.store(), message, chunk, ex, ctx.gzipOnTheFly());
     }
 
     private static int chunkNumber(Exchange ex) {

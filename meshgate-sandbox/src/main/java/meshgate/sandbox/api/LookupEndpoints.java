@@ -31,7 +31,7 @@ final class LookupEndpoints {
                     .put("endpoint_type", "MESH"));
             return Reply.json(200, body, ApiVersion.V1);
         }
-        return Reply.json(200, mailboxes(found), ApiVersion.V2);
+        return Reply.json(200, mailboxes(found), ApiVersion.PLAIN_JSON);
     }
 
     Reply workflowSearch(Exchange ex) {
@@ -39,7 +39,7 @@ final class LookupEndpoints {
         if (workflow.isEmpty()) {
             throw ApiError.mesh(400, "", "", "workflow id missing");
         }
-        return Reply.json(200, mailboxes(ctx.directory().receivers(workflow)), ex.version());
+        return Reply.json(200, mailboxes(ctx.directory().receivers(workflow)), ApiVersion.PLAIN_JSON);
     }
 
     Reply ping(Exchange ex) {

@@ -35,6 +35,7 @@ public final class MeshApiHandler extends AbstractHandler {
         TrackingEndpoints tracking = new TrackingEndpoints(ctx);
         LookupEndpoints lookup = new LookupEndpoints(ctx);
         AdminEndpoints admin = new AdminEndpoints(ctx, send);
+        RichListEndpoints rich = new RichListEndpoints(ctx);
         String mx = "/messageexchange";
         String mb = mx + "/{mailbox}";
         Router r = new Router();
@@ -51,6 +52,13 @@ public final class MeshApiHandler extends AbstractHandler {
                 .admin("POST", mx + "/reset", admin::reset)
                 .admin("GET", mx + "/reset/{mailbox}", admin::resetMailbox)
                 .admin("POST", mx + "/reset/{mailbox}", admin::resetMailbox);
+        // The public sandbox's own spellings, so suites written against it run unchanged.
+        for (String prefix : new String[] {"/admin", mx + "/admin"}) {
+            r.admin("DELETE", prefix + "/reset", admin::reset)
+                    .admin("DELETE", prefix + "/reset/{mailbox}", admin::resetMailbox)
+                    .admin("GET", prefix + "/message/{messageId}", admin::message);
+        }
+        r.admin("POST", mx + "/admin/report", admin::injectReport);
         r.api("GET", mx + "/endpointlookup/{ods}/{workflow}", lookup::endpointLookup)
                 .api("GET", mx + "/workflowsearch/{workflow}", lookup::workflowSearch)
                 .api("GET", mb, inbox::handshake)
@@ -61,6 +69,8 @@ public final class MeshApiHandler extends AbstractHandler {
                 .api("GET", mb + "/outbox/{id}/status", tracking::byPathId)
                 .api("POST", mb + "/outbox/{id}/{chunk}", send::chunk)
                 .api("GET", mb + "/inbox", inbox::list)
+                .api("GET", mb + "/inbox/rich", rich::inbox)
+                .api("GET", mb + "/outbox/rich", rich::outbox)
                 .api("GET", mb + "/count", inbox::count)
                 .download("GET", mb + "/inbox/{id}", inbox::download)
                 .api("HEAD", mb + "/inbox/{id}", inbox::head)

@@ -8,7 +8,6 @@ import meshgate.protocol.MeshHeaders;
 /** Validation of the mex-* headers of a send, with MESH's limits. */
 final class MexHeaders {
     private static final Set<String> TRUE = Set.of("y", "yes", "t", "true", "on", "1");
-    private static final Set<String> FALSE = Set.of("n", "no", "f", "false", "off", "0");
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
     private static final Pattern CHECKSUM = Pattern.compile("[A-Za-z0-9\\s:/\\-]*");
     private static final String[][] LIMITS = {
@@ -52,7 +51,7 @@ final class MexHeaders {
         }
     }
 
-    /** A MESH flag header (Y/N and friends); false when absent. */
+    /** A MESH flag header (Y and friends); false when absent, N, or not a recognised flag. */
     static boolean flag(Exchange exchange, String name) {
         String value = exchange.header(name);
         if (value == null || value.isBlank()) {
@@ -62,10 +61,8 @@ final class MexHeaders {
         if (TRUE.contains(v)) {
             return true;
         }
-        if (FALSE.contains(v)) {
-            return false;
-        }
-        throw ApiError.invalid("header", name, "value could not be parsed to a boolean");
+        // MESH reads anything it does not recognise (e.g. N/A, which MESH's own client sends) as unset.
+        return false;
     }
 
     /** Content-Encoding of an upload: null or gzip; anything else is a 422. */

@@ -8,7 +8,10 @@ import meshgate.sandbox.store.ExpirySweep;
 import meshgate.sandbox.store.MessageIds;
 import meshgate.sandbox.store.MessageStore;
 
-/** What the endpoints share: directory, messages, ids, time, auth and faults. */
+/**
+ * What the endpoints share: directory, messages, ids, time, auth and faults; {@code gzipOnTheFly}: v2 downloads
+ * accepting gzip get plain-stored chunks gzip-encoded, as the public MESH sandbox serves them.
+ */
 public record SandboxContext(
         MailboxDirectory directory,
         MessageStore store,
@@ -18,5 +21,6 @@ public record SandboxContext(
         ExpirySweep expiry,
         Authenticator auth,
         FaultController faults,
-        ObjectMapper json) {
+        ObjectMapper json,
+        boolean gzipOnTheFly) {
 }

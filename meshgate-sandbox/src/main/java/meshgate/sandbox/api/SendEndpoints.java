@@ -39,7 +39,7 @@ final class SendEndpoints {
         if (ex.version() == ApiVersion.V1) {
             return Reply.json(202, ctx.json().createObjectNode().put("messageID", message.id()), ApiVersion.V1);
         }
-        return Reply.json(202, ctx.json().createObjectNode().put("message_id", message.id()), ApiVersion.V2);
+        return Reply.json(202, ctx.json().createObjectNode().put("message_id", message.id()), ApiVersion.PLAIN_JSON);
     }
 
     Reply chunk(Exchange ex) throws IOException {
@@ -47,7 +47,7 @@ final class SendEndpoints {
         String messageId = ex.param(1);
         int number = chunkNumber(ex.param(2));
         ctx.auth().authenticate(ex, sender);
-        StoredMessage message = ctx.store().find(messageId).orElseThrow(ApiError::noSuchMessage);
+        StoredMessage message = ctx.store().find(messageId).orElseThrow(() -> ApiError.bare(404));
         if (!sender.equals(message.envelope().sender())) {
             throw ApiError.bare(403);
         }
@@ -71,7 +71,8 @@ final class SendEndpoints {
             return Reply.json(202, ctx.json().createObjectNode().put("messageID", messageId).put("blockID", number),
                     ApiVersion.V1);
         }
-        return Reply.empty(202);
+        // MESH's v2 answer to a chunk has no fields: the JSON null.
+        return Reply.json(202, ctx.json().nullNode(), ApiVersion.PLAIN_JSON);
     }
 
     /** Stores chunk 1 under a new id and records the message; 417 COLLECT/02 when the body is empty. */
@@ -90,7 +91,7 @@ final class SendEndpoints {
                 MexHeaders.trimmedOrNull(ex, MeshHeaders.LOCAL_ID),
                 MexHeaders.trimmedOrNull(ex, "mex-partnerid"),
                 fileName(ex, messageId),
-                MexHeaders.trimmedOrNull(ex, "mex-content-type"),
+                contentType(ex),
                 encoding,
                 MexHeaders.flag(ex, MeshHeaders.CONTENT_COMPRESSED),
                 MexHeaders.flag(ex, MeshHeaders.CONTENT_ENCRYPTED),
@@ -121,6 +122,12 @@ final class SendEndpoints {
             id = ctx.ids().next();
         }
         return id;
+    }
+
+    /** What the sender said the content is: mex-content-type, else the HTTP Content-Type of the first chunk. */
+    private static String contentType(Exchange ex) {
+        String mex = MexHeaders.trimmedOrNull(ex, MeshHeaders.MEX_CONTENT_TYPE);
+        return mex != null ? mex : MexHeaders.trimmedOrNull(ex, MeshHeaders.CONTENT_TYPE);
     }
 
     private static String fileName(Exchange ex, String messageId) {

@@ -40,7 +40,7 @@ final class TrackingEndpoints {
         List<StoredMessage> matches = ctx.store().matching(
                 m -> mailbox.equals(m.envelope().sender()) && localId.equals(m.envelope().localId()));
         if (matches.isEmpty()) {
-            throw ApiError.noSuchMessage();
+            throw ApiError.bare(404);
         }
         if (matches.size() > 1) {
             throw ApiError.mesh(300, "", "", "Multiple messages found");
@@ -51,6 +51,6 @@ final class TrackingEndpoints {
     private StoredMessage sentBy(String mailbox, String messageId) {
         return ctx.store().find(messageId)
                 .filter(m -> mailbox.equals(m.envelope().sender()))
-                .orElseThrow(ApiError::noSuchMessage);
+                .orElseThrow(() -> ApiError.bare(404));
     }
 }

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Optional;
 import meshgate.sandbox.SandboxMailbox;
 import meshgate.sandbox.store.MessageEnvelope;
@@ -14,8 +14,15 @@ import meshgate.sandbox.store.MessageState;
 import meshgate.sandbox.store.MessageStore;
 import meshgate.sandbox.store.StoredMessage;
 
-/** Tracking responses: v2 snake_case (nulls left out, ISO times), v1 camelCase (yyyyMMddHHmmss, Title-case status). */
+/**
+ * Tracking responses as MESH gives them: v2 snake_case (nulls left out, ISO times to the microsecond, local id and
+ * recipient organisation name as empty strings when unknown); v1 camelCase (yyyyMMddHHmmss, Title-case status and
+ * message type, empty strings for the empty text fields, the fields that have no value left out).
+ */
 final class TrackingView {
+    /** As MESH writes them: UTC without a zone, always six fraction digits. */
+    private static final DateTimeFormatter ISO_MICROS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
     private final ObjectMapper json;
     private final MailboxDirectory directory;
     private final MessageStore store;
@@ -34,7 +41,7 @@ final class TrackingView {
         Optional<SandboxMailbox> recipient = directory.find(e.recipient());
         ObjectNode node = json.createObjectNode();
         put(node, "message_id", e.messageId());
-        put(node, "local_id", e.localId());
+        node.put("local_id", orEmpty(e.localId()));
         put(node, "workflow_id", e.workflowId());
         put(node, "filename", e.fileName());
         put(node, "expiry_time", iso(expiresAt(message)));
@@ -43,6 +50,7 @@ final class TrackingView {
         put(node, "recipient_name", recipient.map(SandboxMailbox::name).orElse(null));
         put(node, "recipient_ods_code", recipient.map(SandboxMailbox::odsCode).orElse(null));
         put(node, "recipient_org_code", recipient.map(SandboxMailbox::odsCode).orElse(null));
+        node.put("recipient_org_name", "");
         node.put("status_success", s.status().successful());
         put(node, "status", s.status().v2());
         put(node, "status_event", s.statusEvent());
@@ -60,44 +68,42 @@ final class TrackingView {
         boolean failed = !s.status().successful();
         ObjectNode node = json.createObjectNode();
         node.put("addressType", "ALL");
-        node.put("checksum", e.checksum());
+        node.put("checksum", orEmpty(e.checksum()));
         node.put("chunkCount", e.totalChunks());
-        node.put("compressFlag", e.compressed() ? "Y" : null);
-        node.put("contentEncoding", e.contentEncoding());
-        node.put("downloadTimestamp", stamp(s.acknowledgedAt()));
-        node.putNull("dtsId");
-        node.put("encryptedFlag", e.encrypted() ? "Y" : null);
-        node.put("expiryTime", stamp(expiresAt(message)));
-        node.put("failureDate", failed ? stamp(s.statusTimestamp()) : null);
-        node.put("failureDiagnostic", failed ? s.statusDescription() : null);
+        node.put("compressFlag", e.compressed() ? "Y" : "");
+        node.put("contentEncoding", orEmpty(e.contentEncoding()));
+        node.put("downloadTimestamp", orEmpty(stamp(s.acknowledgedAt())));
+        node.put("dtsId", e.messageId());
+        node.put("encryptedFlag", e.encrypted() ? "Y" : "");
+        node.put("expiryTime", orEmpty(stamp(expiresAt(message))));
+        put(node, "failureDate", failed ? stamp(s.statusTimestamp()) : null);
+        put(node, "failureDiagnostic", failed ? s.statusDescription() : null);
         node.put("fileName", e.fileName());
         node.put("fileSize", fileSize(e));
-        node.put("isCompressed", e.compressed() ? "Y" : null);
-        node.put("linkedMsgId", e.linkedMessageId());
-        node.put("localId", e.localId());
-        node.put("meshRecipientOdsCode", recipient.map(SandboxMailbox::odsCode).orElse(null));
+        node.put("isCompressed", e.compressed() ? "Y" : "");
+        put(node, "linkedMsgId", e.linkedMessageId());
+        put(node, "localId", e.localId());
+        put(node, "meshRecipientOdsCode", recipient.map(SandboxMailbox::odsCode).orElse(null));
         node.put("messageId", e.messageId());
-        node.put("messageType", e.messageType());
-        node.put("partnerId", e.partnerId());
+        node.put("messageType", titleCase(e.messageType()));
+        node.put("partnerId", orEmpty(e.partnerId()));
         node.put("recipient", e.recipient());
-        node.put("recipientName", recipient.map(SandboxMailbox::name).orElse(null));
-        node.put("recipientOrgCode", recipient.map(SandboxMailbox::odsCode).orElse(null));
-        node.putNull("recipientOrgName");
-        node.putNull("recipientSmtp");
-        node.put("sender", e.sender());
-        node.put("senderName", sender.map(SandboxMailbox::name).orElse(null));
-        node.put("senderOdsCode", sender.map(SandboxMailbox::odsCode).orElse(null));
-        node.put("senderOrgCode", sender.map(SandboxMailbox::odsCode).orElse(null));
-        node.putNull("senderOrgName");
-        node.putNull("senderSmtp");
+        put(node, "recipientName", recipient.map(SandboxMailbox::name).orElse(null));
+        put(node, "recipientOrgCode", recipient.map(SandboxMailbox::odsCode).orElse(null));
+        node.put("recipientSmtp", "");
+        put(node, "sender", e.sender());
+        put(node, "senderName", sender.map(SandboxMailbox::name).orElse(null));
+        put(node, "senderOdsCode", sender.map(SandboxMailbox::odsCode).orElse(null));
+        put(node, "senderOrgCode", sender.map(SandboxMailbox::odsCode).orElse(null));
+        node.put("senderSmtp", "");
         node.put("status", s.status().v1());
-        node.put("statusCode", s.statusCode());
-        node.put("statusDescription", s.statusDescription());
-        node.put("statusEvent", s.statusEvent());
+        put(node, "statusCode", s.statusCode());
+        put(node, "statusDescription", s.statusDescription());
+        put(node, "statusEvent", s.statusEvent());
         node.put("statusSuccess", failed ? "ERROR" : "SUCCESS");
-        node.put("statusTimestamp", stamp(s.statusTimestamp()));
-        node.put("subject", e.subject());
-        node.put("uploadTimestamp", stamp(e.uploadedAt()));
+        put(node, "statusTimestamp", stamp(s.statusTimestamp()));
+        put(node, "subject", e.subject());
+        node.put("uploadTimestamp", orEmpty(stamp(e.uploadedAt())));
         node.put("version", "1.0");
         node.put("workflowId", e.workflowId());
         return node;
@@ -124,8 +130,16 @@ final class TrackingView {
     }
 
     private static String iso(Instant instant) {
-        return instant == null ? null
-                : LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.SECONDS), ZoneOffset.UTC).toString();
+        return instant == null ? null : ISO_MICROS.format(instant);
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String titleCase(String value) {
+        return value == null || value.isEmpty() ? ""
+                : value.substring(0, 1).toUpperCase(Locale.ROOT) + value.substring(1).toLowerCase(Locale.ROOT);
     }
 
     private static String stamp(Instant instant) {
