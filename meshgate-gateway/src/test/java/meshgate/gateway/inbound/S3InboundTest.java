@@ -90,7 +90,7 @@ class S3InboundTest {
 
             try (S3ObjectStore store = s3.storeBuilder(bucket).build(); S3Client raw = s3.client()) {
                 InboundReceiver receiver = new InboundReceiver(store, ledger, new InboundLayout(true, false, Map.of()),
-                        event -> { }, 64 * 1024, new MeshGateMetrics());
+                        64 * 1024, new MeshGateMetrics());
                 InboundRecord record = receiver.receive(recipient, id);
 
                 assertThat(store.decodedMetadata(record.objectKey())).containsEntry("mex-content-type", "text/csv");
