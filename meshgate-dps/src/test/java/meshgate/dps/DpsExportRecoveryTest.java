@@ -17,6 +17,7 @@ import meshgate.dps.export.ExportJob;
 import meshgate.dps.export.ExportLedger;
 import meshgate.dps.export.ExportRun;
 import meshgate.dps.export.ExportStatus;
+import meshgate.dps.export.ProgrammeExport;
 import meshgate.dps.record.VaccinationRecord;
 import meshgate.sandbox.fault.FaultKind;
 import org.junit.jupiter.api.AfterEach;
@@ -128,6 +129,31 @@ class DpsExportRecoveryTest {
         assertThat(fixture.dps().inbox()).containsExactly(resent.meshMessageId().orElseThrow());
         assertThat(fixture.download(resent.meshMessageId().get()))
                 .isEqualTo(Files.readAllBytes(DpsFixture.resource("golden/" + GOLDEN_NAME)));
+    }
+
+    @Test
+    void aSendWhoseOutcomeIsUnknownIsLeftPendingAndNeverSentAgain() {
+        // A message of an earlier ledger's export 1: tracking by local id 1 then names no message once ours exists.
+        String earlier = sendFromService(OutboundMessage.to(DpsFixture.DPS, DpsFixture.WORKFLOW).localId("1")
+                .fileName("Vaccinations-HPV-2024-08-22.csv").build());
+        ListSource source = DpsExportTest.goldenRecords();
+        fixture.sandbox.faults().failNext("POST", ".*/outbox", FaultKind.HTTP_503_AFTER_PROCESSING);
+
+        ExportRun first = fixture.exportJob(source, ledger, DpsFixture.DPS).run();
+
+        assertThat(first.sent()).isEmpty();
+        ProgrammeExport hpv = first.programmes().get(0);
+        assertThat(hpv.outcome()).isEqualTo(ProgrammeExport.Outcome.PENDING);
+        assertThat(hpv.describe()).contains("MESH 503");
+        DpsExport unknown = hpv.export().orElseThrow();
+        assertThat(ledger.find(unknown.id()).orElseThrow().status()).isEqualTo(ExportStatus.PENDING);
+        assertThat(fixture.dps().inbox()).hasSize(2).contains(earlier);
+
+        ExportRun second = fixture.exportJob(source, ledger, DpsFixture.DPS).run();
+
+        assertThat(second.sent()).isEmpty();
+        assertThat(ledger.find(unknown.id()).orElseThrow().status()).isEqualTo(ExportStatus.PENDING);
+        assertThat(fixture.dps().inbox()).hasSize(2).contains(earlier);
     }
 
     /** What a run leaves behind when it stops after recording an export and before MESH answered its send. */

@@ -20,6 +20,7 @@ import java.util.OptionalInt;
 import meshgate.client.DeliveryStatus;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
+import meshgate.client.MeshIndeterminateException;
 import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.client.OutboundMessage;
 import meshgate.client.SendResult;
@@ -34,8 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends each programme's unsent records to DPS: builds the file on disk, record by record, sends it to the DPS mailbox
  * through MESH (local id = export id) and records the export. Records count as sent only once MESH has accepted the
- * file, so a failed send leaves them for the next run, and a record is never sent twice. Invalid records are left
- * out, logged and returned in the {@link ExportRun}, run after run until they are fixed.
+ * file, so a failed send leaves them for the next run; a send whose outcome is unknown leaves the export pending,
+ * settled by the next run, so that a record is never sent twice. Invalid records are left out, logged and returned in
+ * the {@link ExportRun}, run after run until they are fixed.
  */
 public final class ExportJob {
     private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
@@ -155,8 +157,27 @@ public final class ExportJob {
             return new ProgrammeExport(export.programme(), ProgrammeExport.Outcome.SENT, Optional.of(accepted),
                     Optional.empty());
         } catch (MeshException e) {
-            return failed(export.programme(), export, describe(e));
+            return mayHaveReachedMesh(e) ? leftPending(export, describe(e)) : failed(export.programme(), export,
+                    describe(e));
         }
+    }
+
+    /**
+     * Whether MESH may hold the file after this failure: an unknown outcome, or a failure that says nothing about
+     * MESH's side (no answer, 5xx), which may have come after MESH completed the message. Sending the records again
+     * then could deliver them twice, so the export waits for {@link #settlePending} to ask MESH.
+     */
+    private static boolean mayHaveReachedMesh(MeshException e) {
+        return e instanceof MeshIndeterminateException || e.isRetryable();
+    }
+
+    private ProgrammeExport leftPending(DpsExport export, String reason) {
+        metrics.dpsExport(export.programme(), false);
+        LOG.warn("dps_export_outcome_unknown export_id={} programme={} filename={} reason=\"{}\" "
+                + "note=\"left pending; the next run asks MESH by local id\"", export.id(), export.programme(),
+                export.filename(), reason);
+        return new ProgrammeExport(export.programme(), ProgrammeExport.Outcome.PENDING, Optional.of(export),
+                Optional.of(reason));
     }
 
     /** The message an export is sent as: its local id is the export id. */
