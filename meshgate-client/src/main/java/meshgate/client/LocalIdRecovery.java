@@ -8,15 +8,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
  * Tells, from MESH's tracking by local id, whether a send whose first chunk had an unknown outcome created its
  * message. MESH answers with the one message this mailbox sent with the local id, or only that there are several
  * (300), so a local id the caller reuses can point at an earlier message. A candidate is this send's message only when
- * its recipient, workflow id, file name (when one was sent) and chunk count match, and it was not there before the
- * first chunk went out; when that is not known, its upload time must not be earlier than the send began, less
- * {@link #CLOCK_SKEW}. What cannot be told apart is {@link Kind#UNKNOWN}, never sent and never sent again.
+ * its recipient, workflow id, file name (when one was sent) and chunk count (when known) match, and it was not there
+ * before the first chunk went out; when that is not known, its upload time must not be earlier than the send began,
+ * less {@link #CLOCK_SKEW}. What cannot be told apart is {@link Kind#UNKNOWN}, never sent and never sent again.
  */
 final class LocalIdRecovery {
     /** How far MESH's clock may be behind ours when only the upload time can date a candidate. */
@@ -67,7 +68,7 @@ final class LocalIdRecovery {
      * @param found what tracking by local id answers now
      * @param earlier the ids that carried the local id before this send's first chunk went out, when known
      */
-    static Verdict judge(Lookup found, OutboundMessage message, int chunks, Instant started,
+    static Verdict judge(Lookup found, OutboundMessage message, OptionalInt chunks, Instant started,
             Optional<Set<String>> earlier) {
         String localId = message.localId().orElse("");
         if (found.several()) {
@@ -87,7 +88,7 @@ final class LocalIdRecovery {
             return Verdict.notSent("the only message with local id " + localId + ", " + id + ", has another "
                     + differs.get());
         }
-        Optional<String> missing = missing(candidate, message);
+        Optional<String> missing = missing(candidate, message, chunks);
         if (missing.isPresent()) {
             return Verdict.unknown("message " + id + " with local id " + localId + " has no " + missing.get()
                     + " to compare");
@@ -106,7 +107,7 @@ final class LocalIdRecovery {
         return Verdict.sent(id, "it matches and was uploaded after this send began");
     }
 
-    private static Optional<String> difference(TrackingInfo candidate, OutboundMessage message, int chunks) {
+    private static Optional<String> difference(TrackingInfo candidate, OutboundMessage message, OptionalInt chunks) {
         if (candidate.recipient().filter(r -> !r.equalsIgnoreCase(message.to())).isPresent()) {
             return Optional.of("recipient " + candidate.recipient().get());
         }
@@ -116,13 +117,13 @@ final class LocalIdRecovery {
         if (fileName(candidate, message) == Comparison.DIFFERENT) {
             return Optional.of("file name " + candidate.fileName().get());
         }
-        if (candidate.chunkCount().filter(c -> c != chunks).isPresent()) {
+        if (chunks.isPresent() && candidate.chunkCount().filter(c -> c != chunks.getAsInt()).isPresent()) {
             return Optional.of("chunk count " + candidate.chunkCount().get());
         }
         return Optional.empty();
     }
 
-    private static Optional<String> missing(TrackingInfo candidate, OutboundMessage message) {
+    private static Optional<String> missing(TrackingInfo candidate, OutboundMessage message, OptionalInt chunks) {
         if (candidate.recipient().isEmpty()) {
             return Optional.of("recipient");
         }
@@ -132,7 +133,7 @@ final class LocalIdRecovery {
         if (fileName(candidate, message) == Comparison.UNCOMPARABLE) {
             return Optional.of("file name that can be compared");
         }
-        if (candidate.chunkCount().isEmpty()) {
+        if (chunks.isPresent() && candidate.chunkCount().isEmpty()) {
             return Optional.of("chunk count");
         }
         return Optional.empty();

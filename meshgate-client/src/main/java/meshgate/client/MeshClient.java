@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -239,7 +240,7 @@ public final class MeshClient implements AutoCloseable {
             throw new IllegalArgumentException("progress has accepted chunks but no message id");
         }
         if (messageId == null && routed.localId().isPresent() && !progress.isFresh()) {
-            messageId = recover(routed, total, progress.startedAt(), Optional.empty(), 0).orElse(null);
+            messageId = recover(routed, OptionalInt.of(total), progress.startedAt(), Optional.empty(), 0).orElse(null);
             next = messageId == null ? 1 : 2;
         }
         if (messageId == null) {
@@ -310,7 +311,7 @@ public final class MeshClient implements AutoCloseable {
             }
             Optional<String> existing;
             try {
-                existing = recover(message, total, started, earlier, e.httpStatus());
+                existing = recover(message, OptionalInt.of(total), started, earlier, e.httpStatus());
             } catch (MeshIndeterminateException unknown) {
                 unknown.addSuppressed(e);
                 throw unknown;
@@ -321,11 +322,26 @@ public final class MeshClient implements AutoCloseable {
     }
 
     /**
+     * Settles a send whose outcome was never recorded (the sender stopped before MESH answered, or the send ended in
+     * {@link MeshIndeterminateException}), judged as a send judges its own first chunk: the id of the message MESH
+     * holds with this message's local id, recipient, workflow id and file name (and chunk count, when known), uploaded
+     * no earlier than {@code startedAt} less a clock skew; empty when MESH holds no message with the local id, or only
+     * another one. Throws {@link MeshIndeterminateException} when MESH's answer cannot tell (several messages have the
+     * local id, a field to compare is missing, only the upload time separates them) or cannot be had.
+     */
+    public Optional<String> findSent(OutboundMessage message, OptionalInt chunks, Instant startedAt) {
+        if (message.localId().isEmpty()) {
+            throw new IllegalArgumentException("a send is found by its local id, and this message has none");
+        }
+        return recover(message, chunks, startedAt, Optional.empty(), 0);
+    }
+
+    /**
      * After a first chunk with an unknown outcome: the id of the message it created, or empty when it created none.
      * Throws {@link MeshIndeterminateException} (with {@code failedStatus}, the status of the answer that left the
      * outcome unknown) when MESH's answer cannot tell, or cannot be had.
      */
-    private Optional<String> recover(OutboundMessage message, int total, Instant started,
+    private Optional<String> recover(OutboundMessage message, OptionalInt total, Instant started,
             Optional<Set<String>> earlier, int failedStatus) {
         String localId = message.localId().orElseThrow();
         LocalIdRecovery.Lookup found;

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalInt;
 import meshgate.sandbox.fault.FaultKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -152,6 +153,23 @@ class LocalIdRecoveryTest {
                 bytes("accents"));
 
         assertThat(inboxWithLocalId("ref-6")).containsExactly(result.messageId());
+    }
+
+    @Test
+    void findSentWithoutAChunkCountTakesOnlyTheMatchingMessageUploadedSinceTheSendBegan() {
+        Instant before = Instant.now().minus(Duration.ofMinutes(1));
+        OutboundMessage sent = message("X26ABC2", "TEST_WORKFLOW", "ref-find", "find.csv");
+        String id = sender.send(sent, bytes("found")).messageId();
+
+        assertThat(sender.findSent(sent, OptionalInt.empty(), before)).contains(id);
+        assertThat(sender.findSent(message("X26ABC2", "TEST_WORKFLOW2", "ref-find", "find.csv"), OptionalInt.empty(),
+                before)).as("the only message with the local id has another workflow").isEmpty();
+        assertThat(sender.findSent(message("X26ABC2", "TEST_WORKFLOW", "ref-none", "find.csv"), OptionalInt.empty(),
+                before)).isEmpty();
+        assertThat(catchThrowable(() -> sender.findSent(sent, OptionalInt.empty(),
+                Instant.now().plus(Duration.ofHours(1)))))
+                .as("only the upload time tells it from a send that began later")
+                .isInstanceOf(MeshIndeterminateException.class);
     }
 
     private static SendResult resumeWithoutMessageId(OutboundMessage message, String text, Instant startedAt)

@@ -62,14 +62,19 @@ final class DpsFixture implements AutoCloseable {
     }
 
     MeshClient client(String mailbox, RetryPolicy retries) {
+        return client(mailbox, retries, b -> { });
+    }
+
+    MeshClient client(String mailbox, RetryPolicy retries, Consumer<MeshClient.Builder> customise) {
         try {
-            return MeshClient.builder()
+            MeshClient.Builder builder = MeshClient.builder()
                     .baseUrl(new URI(sandbox.baseUrl()))
                     .credentials(mailbox, "password", "TestKey")
                     .tls(MeshTls.fromPem(certificates.clientCertificate(mailbox), certificates.clientKey(mailbox),
                             PASSPHRASE.toCharArray(), certificates.caBundle()))
-                    .retryPolicy(retries)
-                    .build();
+                    .retryPolicy(retries);
+            customise.accept(builder);
+            return builder.build();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

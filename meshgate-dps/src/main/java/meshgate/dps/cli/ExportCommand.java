@@ -39,13 +39,16 @@ final class ExportCommand implements Callable<Integer> {
                 return DpsCommand.LOCAL_FAILURE;
             }
             for (ProgrammeExport programme : run.get().programmes()) {
-                (programme.outcome() == ProgrammeExport.Outcome.FAILED ? err : out).println(programme.describe());
+                boolean notSent = programme.outcome() == ProgrammeExport.Outcome.FAILED
+                        || programme.outcome() == ProgrammeExport.Outcome.PENDING;
+                (notSent ? err : out).println(programme.describe());
             }
             for (InvalidRecord invalid : run.get().invalidRecords()) {
                 err.println("Invalid record " + invalid.id() + " (programme " + invalid.programme() + "): "
                         + invalid.reason());
             }
-            return run.get().failed().isEmpty() ? DpsCommand.OK : DpsCommand.MESH_FAILURE;
+            return run.get().failed().isEmpty() && run.get().pending().isEmpty() ? DpsCommand.OK
+                    : DpsCommand.MESH_FAILURE;
         }
     }
 }

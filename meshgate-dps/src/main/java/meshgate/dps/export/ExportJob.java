@@ -16,12 +16,14 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import meshgate.client.DeliveryStatus;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
+import meshgate.client.MeshIndeterminateException;
 import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.client.OutboundMessage;
 import meshgate.client.SendResult;
-import meshgate.client.TrackingInfo;
 import meshgate.dps.record.InvalidRecord;
 import meshgate.dps.record.RecordSourceException;
 import meshgate.dps.record.RecordValidator;
@@ -33,8 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends each programme's unsent records to DPS: builds the file on disk, record by record, sends it to the DPS mailbox
  * through MESH (local id = export id) and records the export. Records count as sent only once MESH has accepted the
- * file, so a failed send leaves them for the next run, and a record is never sent twice. Invalid records are left
- * out, logged and returned in the {@link ExportRun}, run after run until they are fixed.
+ * file, so a failed send leaves them for the next run; a send whose outcome is unknown leaves the export pending,
+ * settled by the next run, so that a record is never sent twice. Invalid records are left out, logged and returned in
+ * the {@link ExportRun}, run after run until they are fixed.
  */
 public final class ExportJob {
     private static final Logger LOG = LoggerFactory.getLogger(ExportJob.class);
@@ -144,10 +147,7 @@ public final class ExportJob {
     }
 
     private ProgrammeExport send(DpsExport export, Path file) {
-        OutboundMessage message = OutboundMessage.to(settings.dpsMailbox(), settings.workflowId())
-                .fileName(export.filename())
-                .localId(Long.toString(export.id()))
-                .build();
+        OutboundMessage message = message(export);
         try {
             SendResult sent = mesh.send(message, file);
             DpsExport accepted = ledger.accepted(export.id(), sent.messageId());
@@ -157,8 +157,35 @@ public final class ExportJob {
             return new ProgrammeExport(export.programme(), ProgrammeExport.Outcome.SENT, Optional.of(accepted),
                     Optional.empty());
         } catch (MeshException e) {
-            return failed(export.programme(), export, describe(e));
+            return mayHaveReachedMesh(e) ? leftPending(export, describe(e)) : failed(export.programme(), export,
+                    describe(e));
         }
+    }
+
+    /**
+     * Whether MESH may hold the file after this failure: an unknown outcome, or a failure that says nothing about
+     * MESH's side (no answer, 5xx), which may have come after MESH completed the message. Sending the records again
+     * then could deliver them twice, so the export waits for {@link #settlePending} to ask MESH.
+     */
+    private static boolean mayHaveReachedMesh(MeshException e) {
+        return e instanceof MeshIndeterminateException || e.isRetryable();
+    }
+
+    private ProgrammeExport leftPending(DpsExport export, String reason) {
+        metrics.dpsExport(export.programme(), false);
+        LOG.warn("dps_export_outcome_unknown export_id={} programme={} filename={} reason=\"{}\" "
+                + "note=\"left pending; the next run asks MESH by local id\"", export.id(), export.programme(),
+                export.filename(), reason);
+        return new ProgrammeExport(export.programme(), ProgrammeExport.Outcome.PENDING, Optional.of(export),
+                Optional.of(reason));
+    }
+
+    /** The message an export is sent as: its local id is the export id. */
+    private OutboundMessage message(DpsExport export) {
+        return OutboundMessage.to(settings.dpsMailbox(), settings.workflowId())
+                .fileName(export.filename())
+                .localId(Long.toString(export.id()))
+                .build();
     }
 
     private ProgrammeExport failed(String programme, DpsExport export, String reason) {
@@ -171,27 +198,41 @@ public final class ExportJob {
     }
 
     /**
-     * Settles exports left {@code pending} by a run that stopped mid-send: MESH is asked for a message with the
-     * export's local id; if it has one, the export was accepted, else it failed and its records go again.
+     * Settles exports left {@code pending} by a run that stopped mid-send or could not tell whether MESH took the file.
+     * The local id (the export id) is not unique: a recreated ledger starts again at 1, and other senders on the
+     * mailbox choose their own. So MESH's message counts as this export's only when its recipient, workflow id and file
+     * name match and it was uploaded after the export was made ({@link MeshClient#findSent}); when MESH holds no such
+     * message the export failed and its records go again; when MESH's answer cannot tell, it stays pending, since
+     * taking another message would lose these records and sending again could deliver them twice.
      */
     private void settlePending() {
         for (DpsExport export : ledger.withStatus(ExportStatus.PENDING)) {
             try {
-                Optional<TrackingInfo> found = mesh.trackByLocalId(Long.toString(export.id()))
-                        .filter(info -> info.fileName().map(export.filename()::equals).orElse(true))
-                        .filter(info -> info.recipient().map(settings.dpsMailbox()::equalsIgnoreCase).orElse(true));
-                if (found.isPresent()) {
-                    ledger.accepted(export.id(), found.get().messageId());
-                    LOG.info("dps_export_recovered export_id={} message_id={}", export.id(), found.get().messageId());
-                } else {
-                    ledger.failed(export.id(), "interrupted before MESH accepted it");
-                    LOG.warn("dps_export_interrupted export_id={} programme={}", export.id(), export.programme());
-                }
+                settle(export);
             } catch (MeshException e) {
-                LOG.warn("dps_export_pending export_id={} reason=\"cannot ask MESH about it: {}\"", export.id(),
-                        e.getMessage());
+                LOG.warn("dps_export_pending export_id={} programme={} filename={} reason=\"{}\" "
+                        + "note=\"left pending; its records wait until MESH can tell or it is resolved by hand\"",
+                        export.id(), export.programme(), export.filename(), e.getMessage());
             }
         }
+    }
+
+    private void settle(DpsExport export) {
+        Optional<String> found = mesh.findSent(message(export), OptionalInt.empty(), export.createdAt());
+        if (found.isEmpty()) {
+            ledger.failed(export.id(), "interrupted before MESH accepted it");
+            LOG.warn("dps_export_interrupted export_id={} programme={}", export.id(), export.programme());
+            return;
+        }
+        // A send that stopped between chunks leaves a message MESH never delivers: its records must go again.
+        if (mesh.track(found.get()).status() == DeliveryStatus.UPLOADING) {
+            ledger.failed(export.id(), "interrupted mid-upload; MESH holds message " + found.get() + " incomplete");
+            LOG.warn("dps_export_interrupted export_id={} programme={} message_id={} note=\"incomplete upload\"",
+                    export.id(), export.programme(), found.get());
+            return;
+        }
+        ledger.accepted(export.id(), found.get());
+        LOG.info("dps_export_recovered export_id={} message_id={}", export.id(), found.get());
     }
 
     private static void write(ExportFileWriter writer, VaccinationRecord record) {

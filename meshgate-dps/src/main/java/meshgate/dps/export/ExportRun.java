@@ -17,4 +17,9 @@ public record ExportRun(List<ProgrammeExport> programmes, List<InvalidRecord> in
     public List<ProgrammeExport> failed() {
         return programmes.stream().filter(p -> p.outcome() == ProgrammeExport.Outcome.FAILED).toList();
     }
+
+    /** Programmes whose file MESH may or may not have taken: their exports stay pending for the next run. */
+    public List<ProgrammeExport> pending() {
+        return programmes.stream().filter(p -> p.outcome() == ProgrammeExport.Outcome.PENDING).toList();
+    }
 }
