@@ -403,6 +403,8 @@ public final class GatewayConfigLoader {
      */
     private static void checkInsecureTls(Section top, TlsSettings tls, URI baseUrl) {
         boolean allowed = top.bool("allow_insecure_tls", false);
+        checkPlainHttp(top, baseUrl, allowed);
+        checkHostNameCheck(top, tls, baseUrl, allowed);
         if (tls.verifySsl()) {
             return;
         }
@@ -414,6 +416,33 @@ public final class GatewayConfigLoader {
         }
         LOG.warn("event=tls_verification_off base_url={} reason={}", baseUrl,
                 isLocal(baseUrl) ? "local_sandbox" : "allow_insecure_tls");
+    }
+
+    /** Plain HTTP skips TLS and the client certificate altogether: the same exposure as {@code verify_ssl: false}. */
+    private static void checkPlainHttp(Section top, URI baseUrl, boolean allowed) {
+        if (!"http".equalsIgnoreCase(baseUrl.getScheme())) {
+            return;
+        }
+        if (!isLocal(baseUrl) && !allowed) {
+            throw top.fail("base_url", "http:// is only allowed for a sandbox on localhost or 127.0.0.1, not "
+                    + baseUrl.getHost() + "; use https:// (set allow_insecure_tls: true only for a test server you "
+                    + "control)");
+        }
+        if (!isLocal(baseUrl)) {
+            LOG.warn("event=plain_http base_url={} reason=allow_insecure_tls", baseUrl);
+        }
+    }
+
+    /**
+     * Without the host-name check any certificate the trusted CAs issued passes for MESH; with the public trust store
+     * that is any web site's certificate, so it is accepted only against a private CA bundle or an explicit opt-in.
+     */
+    private static void checkHostNameCheck(Section top, TlsSettings tls, URI baseUrl, boolean allowed) {
+        if (tls.verifyChecksCommonName() || isLocal(baseUrl) || tls.caBundle().isPresent() || allowed) {
+            return;
+        }
+        throw top.fail("verify_checks_common_name", "false for " + baseUrl.getHost() + " needs a ca_bundle (the CAs "
+                + "MESH's certificate is issued by) or allow_insecure_tls: true for a test server you control");
     }
 
     private static boolean isLocal(URI url) {

@@ -410,6 +410,34 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void plainHttpToAHostThatIsNotLocalIsRefusedUnlessExplicitlyAllowed() {
+        String remote = MINIMAL + "base_url: http://msg.intspineservices.nhs.uk\n";
+        assertThatThrownBy(() -> read(remote))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("base_url: http:// is only allowed for a sandbox on localhost or 127.0.0.1, "
+                        + "not msg.intspineservices.nhs.uk");
+        assertThat(read(remote + "allow_insecure_tls: true\n").baseUrl())
+                .isEqualTo(URI.create("http://msg.intspineservices.nhs.uk"));
+        assertThat(read(MINIMAL + "base_url: http://127.0.0.1:8700\n").baseUrl())
+                .isEqualTo(URI.create("http://127.0.0.1:8700"));
+        assertThat(read(MINIMAL + "base_url: http://localhost:8700\n").baseUrl().getScheme()).isEqualTo("http");
+    }
+
+    @Test
+    void skippingTheHostNameCheckForAHostThatIsNotLocalNeedsACaBundleOrAnExplicitOptIn() throws Exception {
+        String remote = MINIMAL + "mesh_env: integration\nverify_checks_common_name: false\n";
+        assertThatThrownBy(() -> read(remote))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("verify_checks_common_name: false for msg.intspineservices.nhs.uk needs a "
+                        + "ca_bundle");
+        Files.writeString(dir.resolve("ca.pem"), "placeholder");
+        assertThat(read(remote + "ca_bundle: ca.pem\n").tls().verifyChecksCommonName()).isFalse();
+        assertThat(read(remote + "allow_insecure_tls: true\n").tls().verifyChecksCommonName()).isFalse();
+        assertThat(read(MINIMAL + "base_url: https://localhost:8700\nverify_checks_common_name: false\n").tls()
+                .verifyChecksCommonName()).isFalse();
+    }
+
+    @Test
     void relativePathsResolveAgainstTheConfigurationFilesFolder() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("etc/meshgate"));
         Files.writeString(folder.resolve("ca.pem"), "placeholder");
