@@ -35,6 +35,7 @@ import meshgate.gateway.ops.MailboxValidator;
 import meshgate.gateway.outbound.LeaseKeeper;
 import meshgate.gateway.outbound.OutboundProcessor;
 import meshgate.gateway.outbound.OutboundWatcher;
+import meshgate.gateway.store.FileAccess;
 import meshgate.gateway.store.LocalFolderStore;
 import meshgate.gateway.store.ObjectStore;
 import meshgate.gateway.store.S3ObjectStore;
@@ -284,7 +285,7 @@ public final class Gateway implements AutoCloseable {
 
     private static ObjectStore openStore(GatewayConfig config) {
         if (config.store().s3().isEmpty()) {
-            return new LocalFolderStore(config.store().root());
+            return new LocalFolderStore(config.store().root(), FileAccess.of(config.store().groupReadable()));
         }
         StoreSettings.S3Settings s3 = config.store().s3().get();
         S3ObjectStore.Builder builder = S3ObjectStore.builder().bucket(s3.bucket()).pathStyle(s3.pathStyle())

@@ -91,7 +91,7 @@ public final class GatewayConfigLoader {
     private static final Set<String> MAILBOX = Set.of(
             "mailbox_id", "password", "inbound_folder", "certificate", "private_key", "private_key_passphrase");
     private static final Set<String> STORE = Set.of("type", "root", "bucket", "region", "endpoint", "path_style",
-            "access_key_id", "secret_access_key", "part_size");
+            "access_key_id", "secret_access_key", "part_size", "group_readable");
     private static final Set<String> LEDGER = Set.of("type", "path", "jdbc_url", "user", "password");
     private static final Set<String> MAPPING = Set.of("prefix", "mex_from", "mex_to", "mex_workflowid");
     private static final Set<String> EVENTS = Set.of("log", "webhook_url", "command");
@@ -474,7 +474,7 @@ public final class GatewayConfigLoader {
         if (!type.equals(StoreSettings.LOCAL)) {
             throw store.fail("type", "must be local or s3, got '" + type + "'");
         }
-        return new StoreSettings(type, root);
+        return new StoreSettings(type, root, Optional.empty(), store.bool("group_readable", false));
     }
 
     private static LedgerSettings ledger(Section ledger, StoreSettings store) {

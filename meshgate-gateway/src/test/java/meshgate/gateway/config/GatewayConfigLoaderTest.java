@@ -438,6 +438,12 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void storeFilesAreOwnerOnlyUnlessASharedGroupIsAllowedToRead() {
+        assertThat(read(MINIMAL).store().groupReadable()).isFalse();
+        assertThat(read(MINIMAL + "store:\n  group_readable: true\n").store().groupReadable()).isTrue();
+    }
+
+    @Test
     void relativePathsResolveAgainstTheConfigurationFilesFolder() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("etc/meshgate"));
         Files.writeString(folder.resolve("ca.pem"), "placeholder");
