@@ -126,11 +126,14 @@ public final class GatewayConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
         }
+        GatewayConfig config;
         try {
-            return fromYaml(yaml, file.getParent(), environment, profile);
+            config = fromYaml(yaml, file.getParent(), environment, profile);
         } catch (ConfigException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }
+        SettingsFileExposure.warnIfExposed(file, parse(yaml));
+        return config;
     }
 
     /** Reads configuration text; relative paths are resolved against {@code baseDir}. */

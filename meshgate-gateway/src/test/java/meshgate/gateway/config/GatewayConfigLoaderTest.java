@@ -444,6 +444,42 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void warnsOnceWhenASettingsFileHoldingASecretIsReadableByOthers() throws Exception {
+        Path literal = Files.writeString(dir.resolve("literal.yaml"), MINIMAL);
+        Path referenced = Files.writeString(dir.resolve("referenced.yaml"), """
+                shared_key: {env: MESH_SHARED_KEY}
+                mailboxes:
+                  - mailbox_id: X26ABC1
+                    password: {env: MESH_PASSWORD}
+                """);
+        Map<String, String> environment = Map.of("MESH_SHARED_KEY", "TestKey", "MESH_PASSWORD", "password");
+        for (Path file : List.of(literal, referenced)) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+
+        String exposed = stderrOf(() -> GatewayConfigLoader.load(literal, environment));
+        assertThat(exposed.lines().filter(line -> line.contains("WARN"))).singleElement().asString()
+                .contains("event=settings_file_readable_by_others", "file=" + literal, "mode=rw-r--r--",
+                        "secrets=mailboxes.password,shared_key")
+                .doesNotContain("TestKey", "=password ");
+        assertThat(stderrOf(() -> GatewayConfigLoader.load(referenced, environment))).doesNotContain("WARN");
+        Files.setPosixFilePermissions(literal, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(stderrOf(() -> GatewayConfigLoader.load(literal, environment))).doesNotContain("WARN");
+    }
+
+    private static String stderrOf(Runnable action) {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(err);
+        }
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void relativePathsResolveAgainstTheConfigurationFilesFolder() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("etc/meshgate"));
         Files.writeString(folder.resolve("ca.pem"), "placeholder");
