@@ -143,7 +143,7 @@ public final class Gateway implements AutoCloseable {
         LOG.info("gateway_starting node={} base_url={} mailboxes={} store={} ledger={}", node, config.baseUrl(),
                 clients.keySet(), config.store().type(), config.ledger().type());
         config.metrics().address().ifPresent(address -> metricsServer = MetricsServer.start(address, metrics,
-                this::health));
+                this::health, config.metrics().serverOptions()));
         try {
             watcher.start();
         } catch (IOException e) {

@@ -52,7 +52,7 @@ public final class GatewayConfigLoader {
     private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
     private static final Set<String> SECRETS = Set.of("shared_key", "private_key_passphrase", "pkcs12_password",
-            "password");
+            "password", "metrics.token");
     /** Settings an environment variable may set, by full name; MESHGATE_ plus the name upper-cased, dots as _. */
     private static final List<String> OVERRIDABLE = List.of(
             "base_url", "mesh_env", "shared_key", "certificate", "private_key", "private_key_passphrase", "ca_bundle",
@@ -62,7 +62,7 @@ public final class GatewayConfigLoader {
             "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval", "outbound_settle_time",
             "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs", "node_id", "outbound_lease",
             "mesh_connect_timeout", "mesh_read_timeout", "mesh_retry_max_elapsed", "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url",
-            "metrics.port", "metrics.host");
+            "metrics.port", "metrics.host", "metrics.token");
     /** Pairs of settings of which only one may be given; an environment variable for one displaces the other. */
     private static final Map<String, String> EITHER_OR = Map.of(
             "base_url", "mesh_env", "mesh_env", "base_url", "mailbox", "mailboxes",
@@ -95,7 +95,7 @@ public final class GatewayConfigLoader {
     private static final Set<String> LEDGER = Set.of("type", "path", "jdbc_url", "user", "password");
     private static final Set<String> MAPPING = Set.of("prefix", "mex_from", "mex_to", "mex_workflowid");
     private static final Set<String> EVENTS = Set.of("log", "webhook_url", "command");
-    private static final Set<String> METRICS = Set.of("port", "host");
+    private static final Set<String> METRICS = Set.of("port", "host", "token");
 
     private GatewayConfigLoader() {
     }
@@ -694,8 +694,10 @@ public final class GatewayConfigLoader {
     /** The scrape endpoint listens only when a port is given, and on the loopback interface unless told otherwise. */
     private static MetricsSettings metrics(Section metrics) {
         if (!metrics.has("port")) {
-            if (metrics.has("host")) {
-                throw metrics.fail("host", "needs metrics.port as well");
+            for (String key : List.of("host", "token")) {
+                if (metrics.has(key)) {
+                    throw metrics.fail(key, "needs metrics.port as well");
+                }
             }
             return MetricsSettings.off();
         }
@@ -705,7 +707,7 @@ public final class GatewayConfigLoader {
         if (address.isUnresolved()) {
             throw metrics.fail("host", "cannot be resolved: '" + host + "'");
         }
-        return new MetricsSettings(Optional.of(address));
+        return new MetricsSettings(Optional.of(address), metrics.secret("token"));
     }
 
     private static void warnAboutPolling(Duration pollInterval, URI baseUrl) {

@@ -480,6 +480,18 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void theMetricsTokenIsASecretThatNeedsAPort() {
+        GatewayConfig config = read(MINIMAL + "metrics:\n  port: 9464\n  host: 0.0.0.0\n  token: {env: SCRAPE}\n",
+                Map.of("SCRAPE", "scrape-token"));
+        assertThat(config.metrics().token().orElseThrow().reveal()).isEqualTo("scrape-token");
+        assertThat(config.metrics().serverOptions().toString()).doesNotContain("scrape-token");
+        assertThat(read(MINIMAL + "metrics:\n  port: 9464\n", Map.of("MESHGATE_METRICS_TOKEN", "t")).metrics()
+                .token().orElseThrow().reveal()).isEqualTo("t");
+        assertThatThrownBy(() -> read(MINIMAL + "metrics:\n  token: abc\n"))
+                .hasMessage("metrics.token: needs metrics.port as well");
+    }
+
+    @Test
     void relativePathsResolveAgainstTheConfigurationFilesFolder() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("etc/meshgate"));
         Files.writeString(folder.resolve("ca.pem"), "placeholder");
