@@ -72,7 +72,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 .start()) {
             out.printf("2. MESH sandbox listening on %s (mutual TLS)%n", sandbox.baseUrl());
 
-            Path config = Files.writeString(data.resolve("meshgate.yaml"), config(sandbox, certificates, data));
+            Path config = writeOwnerOnly(data.resolve("meshgate.yaml"), config(sandbox, certificates, data));
             try (Gateway gateway = Gateway.start(GatewayConfigLoader.load(config,
                     Map.of("MESHGATE_QUICKSTART_PASSPHRASE", PASSPHRASE)))) {
                 out.printf("3. Gateway running with %s%n", config);
@@ -113,6 +113,16 @@ final class QuickstartCommand implements Callable<Integer> {
         out.println("  ./meshgate sandbox --help                       the sandbox on its own, for your own MESH client");
         out.println("  ./mvnw verify                                   run the tests");
         return 0;
+    }
+
+    /** The settings hold the sandbox's password and shared key, so only their owner may read them. */
+    private static Path writeOwnerOnly(Path file, String text) throws java.io.IOException {
+        Files.deleteIfExists(file);
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        }
+        return Files.writeString(file, text);
     }
 
     private static String config(MeshSandbox sandbox, LocalCertificates certificates, Path data) {

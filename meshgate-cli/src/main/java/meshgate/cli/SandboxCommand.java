@@ -1,9 +1,14 @@
 package meshgate.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import meshgate.sandbox.MeshSandbox;
@@ -68,13 +73,36 @@ final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--latency-ms", defaultValue = "0", description = "Delay added to every request (default: ${DEFAULT-VALUE}).")
     long latencyMs;
 
+    @Option(names = "--admin-token-file", paramLabel = "FILE", description = "A file holding the token the admin "
+            + "endpoints (reset, inject, faults) require as 'Authorization: Bearer TOKEN' (default: $"
+            + ADMIN_TOKEN_VARIABLE + "). Needed to use them when --host is not a loopback address; on loopback "
+            + "they are open unless a token is given.")
+    Path adminTokenFile;
+
     @Option(names = "--verbose", description = "Show stack traces of failures.")
     boolean verbose;
+
+    static final String ADMIN_TOKEN_VARIABLE = "MESHGATE_SANDBOX_ADMIN_TOKEN";
+
+    /** The admin token from the file, else the variable; never from the command line, where ps would show it. */
+    static Optional<String> adminToken(Path file, Map<String, String> variables) throws IOException {
+        if (file != null) {
+            String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("--admin-token-file " + file + " is empty");
+            }
+            return Optional.of(token);
+        }
+        return Optional.ofNullable(variables.get(ADMIN_TOKEN_VARIABLE)).map(String::strip).filter(t -> !t.isEmpty());
+    }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         MeshSandbox.Builder builder = MeshSandbox.builder().host(host).port(port);
+        Optional<String> adminToken = adminToken(adminTokenFile,
+                ((MeshgateCommand) spec.root().userObject()).environment().variables());
+        adminToken.ifPresent(builder::adminToken);
         LocalCertificates certificates = null;
         if (!http) {
             certificates = LocalCertificates.openOrCreate(tlsDir, List.of("X26ABC1", "X26ABC2", "X26ABC3"), "sandbox");
@@ -111,6 +139,8 @@ final class SandboxCommand implements Callable<Integer> {
                         certificates.dir().toAbsolutePath(), certificates.passphrase());
             }
             out.println("  mailboxes X26ABC1, X26ABC2, X26ABC3, password 'password', shared key 'TestKey'");
+            out.printf("  admin endpoints:     %s%n", adminToken.isPresent() ? "need 'Authorization: Bearer TOKEN'"
+                    : "open on loopback only");
             out.println("Stop with Ctrl-C.");
             out.flush();
             stopped.await();

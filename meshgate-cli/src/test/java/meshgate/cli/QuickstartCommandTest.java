@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,11 @@ class QuickstartCommandTest {
         assertThat(out.toString()).contains("tracking says: acknowledged").contains("Next:")
                 .contains("meshgate_outbound_messages_total{mailbox=\"X26ABC1\",outcome=\"accepted\"} 1.0")
                 .contains("meshgate_inbound_messages_total{mailbox=\"X26ABC2\",outcome=\"acknowledged\"} 1.0");
+        for (Path secret : List.of(dir.resolve("meshgate.yaml"), dir.resolve("tls/X26ABC1.key"),
+                dir.resolve("tls/ca.key"), payloads.get(0))) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).as(secret.toString())
+                    .isEqualTo("rw-------");
+        }
     }
 
     @Test

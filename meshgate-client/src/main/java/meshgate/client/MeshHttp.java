@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLException;
@@ -22,6 +23,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.BufferedSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,14 @@ import org.slf4j.LoggerFactory;
 final class MeshHttp {
     private static final Logger LOG = LoggerFactory.getLogger(MeshHttp.class);
     static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The largest JSON answer read. MESH's largest is an inbox page: at most 500 message ids of about 30 bytes, some
+     * 16 KB; tracking and endpoint lookups are smaller. A mebibyte leaves ample room and still bounds what a server
+     * posing as MESH, or a broken proxy, can make the client hold.
+     */
+    static final long MAX_JSON_BYTES = 1024 * 1024;
+    /** The largest error body read: MESH's are a few hundred bytes; a proxy's HTML error page fits too. */
+    static final long MAX_ERROR_BYTES = 64 * 1024;
 
     private final OkHttpClient http;
     private final HttpUrl baseUrl;
@@ -182,9 +192,12 @@ final class MeshHttp {
         String event = null;
         String code = null;
         String description = null;
+        boolean oversized = false;
         try {
             ResponseBody body = response.body();
-            String text = body == null ? "" : body.string();
+            Optional<String> read = body == null ? Optional.of("") : boundedText(body, MAX_ERROR_BYTES);
+            oversized = read.isEmpty();
+            String text = read.orElse("");
             if (!text.isBlank()) {
                 JsonNode json = JSON.readTree(text);
                 JsonNode detail = json.path("detail");
@@ -206,7 +219,8 @@ final class MeshHttp {
         }
         String message = operation + " failed: HTTP " + status
                 + (code != null && !code.isEmpty() ? " code " + code : "")
-                + (description != null && !description.isEmpty() ? ": " + description : "");
+                + (description != null && !description.isEmpty() ? ": " + description : "")
+                + (oversized ? " (error body larger than 64 KiB, not read)" : "");
         if (status == 401 || status == 403) {
             return new MeshAuthenticationException(message, status, event, code, description, null);
         }
@@ -237,9 +251,27 @@ final class MeshHttp {
         }
     }
 
+    /** A successful answer's JSON, refused unread beyond {@link #MAX_JSON_BYTES}. */
     static JsonNode json(Response response) throws IOException {
         ResponseBody body = response.body();
-        String text = body == null ? "" : body.string();
+        String text = body == null ? "" : boundedText(body, MAX_JSON_BYTES).orElseThrow(() -> new MeshException(
+                "MESH's answer to " + response.request().method() + " " + response.request().url().encodedPath()
+                        + " is larger than 1 MiB; refused unread", response.code(), null, null, null, false, null));
         return text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
+    }
+
+    /**
+     * The body as UTF-8 text if it has at most {@code limit} bytes, else empty; never buffers more than
+     * {@code limit + 1} bytes, whatever Content-Length says or however long the server keeps sending.
+     */
+    static Optional<String> boundedText(ResponseBody body, long limit) throws IOException {
+        if (body.contentLength() > limit) {
+            return Optional.empty();
+        }
+        BufferedSource source = body.source();
+        if (source.request(limit + 1)) {
+            return Optional.empty();
+        }
+        return Optional.of(source.getBuffer().readUtf8());
     }
 }

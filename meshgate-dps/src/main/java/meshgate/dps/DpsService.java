@@ -72,7 +72,8 @@ public final class DpsService implements AutoCloseable {
     public Optional<InetSocketAddress> serveMetrics() {
         if (metricsServer == null && config.metrics().address().isPresent()) {
             metricsServer = MetricsServer.start(config.metrics().address().get(), metrics, () -> "{\"status\":\"UP\","
-                    + "\"mailbox\":\"" + mesh.mailbox() + "\",\"mesh_jobs\":" + jobs.enabled() + "}");
+                    + "\"mailbox\":\"" + mesh.mailbox() + "\",\"mesh_jobs\":" + jobs.enabled() + "}",
+                    config.metrics().serverOptions());
         }
         return Optional.ofNullable(metricsServer).map(MetricsServer::address);
     }

@@ -37,6 +37,7 @@ import meshgate.gateway.ops.MailboxValidator;
 import meshgate.gateway.outbound.LeaseKeeper;
 import meshgate.gateway.outbound.OutboundProcessor;
 import meshgate.gateway.outbound.OutboundWatcher;
+import meshgate.gateway.store.FileAccess;
 import meshgate.gateway.store.LocalFolderStore;
 import meshgate.gateway.store.ObjectStore;
 import meshgate.gateway.store.S3ObjectStore;
@@ -156,7 +157,7 @@ public final class Gateway implements AutoCloseable {
         LOG.info("gateway_starting node={} base_url={} mailboxes={} store={} ledger={} mesh_jobs={}", node,
                 config.baseUrl(), clients.keySet(), config.store().type(), config.ledger().type(), config.meshJobs());
         config.metrics().address().ifPresent(address -> metricsServer = MetricsServer.start(address, metrics,
-                this::health));
+                this::health, config.metrics().serverOptions()));
         List<Job> jobs = new ArrayList<>();
         if (config.meshJobs()) {
             try {
@@ -320,7 +321,7 @@ public final class Gateway implements AutoCloseable {
 
     private static ObjectStore openStore(GatewayConfig config) {
         if (config.store().s3().isEmpty()) {
-            return new LocalFolderStore(config.store().root());
+            return new LocalFolderStore(config.store().root(), FileAccess.of(config.store().groupReadable()));
         }
         StoreSettings.S3Settings s3 = config.store().s3().get();
         S3ObjectStore.Builder builder = S3ObjectStore.builder().bucket(s3.bucket()).pathStyle(s3.pathStyle())

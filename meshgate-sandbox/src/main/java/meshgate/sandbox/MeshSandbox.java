@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import meshgate.sandbox.api.AdminAccess;
 import meshgate.sandbox.api.Authenticator;
 import meshgate.sandbox.api.MailboxDirectory;
 import meshgate.sandbox.api.MeshApiHandler;
@@ -108,7 +109,8 @@ public final class MeshSandbox implements AutoCloseable {
             }
         });
         server.addConnector(connector);
-        server.setHandler(new MeshApiHandler(ctx));
+        server.setHandler(new MeshApiHandler(ctx,
+                AdminAccess.forListenAddress(b.host, java.util.Optional.ofNullable(b.adminToken))));
         server.setStopTimeout(0);
         try {
             server.start();
@@ -232,8 +234,19 @@ public final class MeshSandbox implements AutoCloseable {
         private boolean gzipOnTheFly;
         private Duration expiryCheckInterval = Duration.ofMinutes(1);
         private FaultSettings faults = FaultSettings.none();
+        private String adminToken;
 
         private Builder() {
+        }
+
+        /**
+         * The token the admin endpoints (reset, inject, expire, faults) require as {@code Authorization: Bearer
+         * TOKEN} when the sandbox listens on an address other than loopback; without one they are then refused.
+         * On loopback they stay open unless a token is set.
+         */
+        public Builder adminToken(String token) {
+            this.adminToken = Objects.requireNonNull(token);
+            return this;
         }
 
         /** The port to listen on; 0 (the default) picks a free one. */

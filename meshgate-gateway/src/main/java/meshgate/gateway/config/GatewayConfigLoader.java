@@ -57,7 +57,7 @@ public final class GatewayConfigLoader {
     private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
     private static final Set<String> SECRETS = Set.of("shared_key", "private_key_passphrase", "pkcs12_password",
-            "password");
+            "password", "metrics.token");
     /** Settings an environment variable may set, by full name; MESHGATE_ plus the name upper-cased, dots as _. */
     private static final List<String> OVERRIDABLE = List.of(
             "base_url", "mesh_env", "shared_key", "certificate", "private_key", "private_key_passphrase", "ca_bundle",
@@ -68,7 +68,7 @@ public final class GatewayConfigLoader {
             "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval", "outbound_settle_time",
             "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs", "node_id", "outbound_lease",
             "mesh_connect_timeout", "mesh_read_timeout", "mesh_retry_max_elapsed", "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url",
-            "metrics.port", "metrics.host");
+            "metrics.port", "metrics.host", "metrics.token");
     /** Pairs of settings of which only one may be given; an environment variable for one displaces the other. */
     private static final Map<String, String> EITHER_OR = Map.of(
             "base_url", "mesh_env", "mesh_env", "base_url", "mailbox", "mailboxes",
@@ -98,11 +98,11 @@ public final class GatewayConfigLoader {
     private static final Set<String> MAILBOX = Set.of(
             "mailbox_id", "password", "inbound_folder", "certificate", "private_key", "private_key_passphrase");
     private static final Set<String> STORE = Set.of("type", "root", "bucket", "region", "endpoint", "path_style",
-            "access_key_id", "secret_access_key", "part_size");
+            "access_key_id", "secret_access_key", "part_size", "group_readable");
     private static final Set<String> LEDGER = Set.of("type", "path", "jdbc_url", "user", "password");
     private static final Set<String> MAPPING = Set.of("prefix", "mex_from", "mex_to", "mex_workflowid");
     private static final Set<String> EVENTS = Set.of("log", "webhook_url", "command");
-    private static final Set<String> METRICS = Set.of("port", "host");
+    private static final Set<String> METRICS = Set.of("port", "host", "token");
 
     private GatewayConfigLoader() {
     }
@@ -133,11 +133,14 @@ public final class GatewayConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
         }
+        GatewayConfig config;
         try {
-            return fromYaml(yaml, file.getParent(), environment, profile);
+            config = fromYaml(yaml, file.getParent(), environment, profile);
         } catch (ConfigException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }
+        SettingsFileExposure.warnIfExposed(file, parse(yaml));
+        return config;
     }
 
     /** Reads configuration text; relative paths are resolved against {@code baseDir}. */
@@ -411,6 +414,8 @@ public final class GatewayConfigLoader {
      */
     private static void checkInsecureTls(Section top, TlsSettings tls, URI baseUrl) {
         boolean allowed = top.bool("allow_insecure_tls", false);
+        checkPlainHttp(top, baseUrl, allowed);
+        checkHostNameCheck(top, tls, baseUrl, allowed);
         if (tls.verifySsl()) {
             return;
         }
@@ -422,6 +427,33 @@ public final class GatewayConfigLoader {
         }
         LOG.warn("event=tls_verification_off base_url={} reason={}", baseUrl,
                 isLocal(baseUrl) ? "local_sandbox" : "allow_insecure_tls");
+    }
+
+    /** Plain HTTP skips TLS and the client certificate altogether: the same exposure as {@code verify_ssl: false}. */
+    private static void checkPlainHttp(Section top, URI baseUrl, boolean allowed) {
+        if (!"http".equalsIgnoreCase(baseUrl.getScheme())) {
+            return;
+        }
+        if (!isLocal(baseUrl) && !allowed) {
+            throw top.fail("base_url", "http:// is only allowed for a sandbox on localhost or 127.0.0.1, not "
+                    + baseUrl.getHost() + "; use https:// (set allow_insecure_tls: true only for a test server you "
+                    + "control)");
+        }
+        if (!isLocal(baseUrl)) {
+            LOG.warn("event=plain_http base_url={} reason=allow_insecure_tls", baseUrl);
+        }
+    }
+
+    /**
+     * Without the host-name check any certificate the trusted CAs issued passes for MESH; with the public trust store
+     * that is any web site's certificate, so it is accepted only against a private CA bundle or an explicit opt-in.
+     */
+    private static void checkHostNameCheck(Section top, TlsSettings tls, URI baseUrl, boolean allowed) {
+        if (tls.verifyChecksCommonName() || isLocal(baseUrl) || tls.caBundle().isPresent() || allowed) {
+            return;
+        }
+        throw top.fail("verify_checks_common_name", "false for " + baseUrl.getHost() + " needs a ca_bundle (the CAs "
+                + "MESH's certificate is issued by) or allow_insecure_tls: true for a test server you control");
     }
 
     private static boolean isLocal(URI url) {
@@ -453,7 +485,7 @@ public final class GatewayConfigLoader {
         if (!type.equals(StoreSettings.LOCAL)) {
             throw store.fail("type", "must be local or s3, got '" + type + "'");
         }
-        return new StoreSettings(type, root);
+        return new StoreSettings(type, root, Optional.empty(), store.bool("group_readable", false));
     }
 
     private static LedgerSettings ledger(Section ledger, StoreSettings store) {
@@ -678,8 +710,10 @@ public final class GatewayConfigLoader {
     /** The scrape endpoint listens only when a port is given, and on the loopback interface unless told otherwise. */
     private static MetricsSettings metrics(Section metrics) {
         if (!metrics.has("port")) {
-            if (metrics.has("host")) {
-                throw metrics.fail("host", "needs metrics.port as well");
+            for (String key : List.of("host", "token")) {
+                if (metrics.has(key)) {
+                    throw metrics.fail(key, "needs metrics.port as well");
+                }
             }
             return MetricsSettings.off();
         }
@@ -689,7 +723,7 @@ public final class GatewayConfigLoader {
         if (address.isUnresolved()) {
             throw metrics.fail("host", "cannot be resolved: '" + host + "'");
         }
-        return new MetricsSettings(Optional.of(address));
+        return new MetricsSettings(Optional.of(address), metrics.secret("token"));
     }
 
     private static void warnAboutPolling(Duration pollInterval, URI baseUrl) {

@@ -6,9 +6,10 @@ import java.util.Optional;
 
 /**
  * Where the gateway's files live: {@code local}, a folder at {@code root}; or {@code s3}, a bucket (then {@code root}
- * is only where local working files go, and {@code s3} holds the bucket's settings).
+ * is only where local working files go, and {@code s3} holds the bucket's settings). A local folder's files are
+ * readable by their owner only, or also by the owner's group when {@code groupReadable}.
  */
-public record StoreSettings(String type, Path root, Optional<S3Settings> s3) {
+public record StoreSettings(String type, Path root, Optional<S3Settings> s3, boolean groupReadable) {
     public static final String LOCAL = "local";
     public static final String S3 = "s3";
 
@@ -16,6 +17,10 @@ public record StoreSettings(String type, Path root, Optional<S3Settings> s3) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(root, "root");
         Objects.requireNonNull(s3, "s3");
+    }
+
+    public StoreSettings(String type, Path root, Optional<S3Settings> s3) {
+        this(type, root, s3, false);
     }
 
     public StoreSettings(String type, Path root) {

@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import meshgate.client.MessageContent;
 import org.slf4j.Logger;
@@ -56,18 +57,31 @@ public final class LocalFolderStore implements ObjectStore {
     /** Sidecars are written by hand or by us and hold a few headers; anything larger is not a sidecar. */
     private static final long MAX_SIDECAR_BYTES = 1024 * 1024;
     private static final int MAX_FILE_NAME_BYTES = 255;
+    private static final Set<StandardOpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE);
 
     private final Path root;
+    private final FileAccess access;
     private final ObjectMapper json = new ObjectMapper();
 
     /**
-     * A store on {@code root}, created if absent.
+     * A store on {@code root}, created if absent, whose files only their owner can read.
      *
      * @throws UncheckedIOException if the folder cannot be created
      */
     public LocalFolderStore(Path root) {
+        this(root, FileAccess.OWNER_ONLY);
+    }
+
+    /**
+     * A store on {@code root}, created if absent, writing files and folders with {@code access}.
+     *
+     * @throws UncheckedIOException if the folder cannot be created
+     */
+    public LocalFolderStore(Path root, FileAccess access) {
+        this.access = access;
         try {
-            this.root = Files.createDirectories(root).toAbsolutePath().normalize();
+            this.root = access.createFolders(root).normalize();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create store folder " + root, e);
         }
@@ -169,7 +183,7 @@ public final class LocalFolderStore implements ObjectStore {
     public ObjectWriter create(String key) throws IOException {
         Path file = pathOf(key);
         checkFits(key, tempBeside(file));
-        Files.createDirectories(file.getParent());
+        access.createFolders(file.getParent());
         return new FolderObjectWriter(file);
     }
 
@@ -191,7 +205,7 @@ public final class LocalFolderStore implements ObjectStore {
         if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
             throw new NoSuchFileException(from);
         }
-        Files.createDirectories(target.getParent());
+        access.createFolders(target.getParent());
         // The source keeps its sidecar until the object has moved, so a crash part-way leaves a retryable move.
         Path sourceSidecar = sidecarOf(source);
         Path targetSidecar = sidecarOf(target);
@@ -199,6 +213,7 @@ public final class LocalFolderStore implements ObjectStore {
             Path temp = tempBeside(targetSidecar);
             try {
                 Files.copy(sourceSidecar, temp, StandardCopyOption.REPLACE_EXISTING);
+                access.restrictFile(temp);
                 force(temp);
                 moveAtomically(temp, targetSidecar);
             } finally {
@@ -223,13 +238,14 @@ public final class LocalFolderStore implements ObjectStore {
         if (source.equals(target)) {
             throw new FileAlreadyExistsException(to);
         }
-        Files.createDirectories(target.getParent());
+        access.createFolders(target.getParent());
         Path sourceSidecar = sidecarOf(source);
         Path sidecarCopy = null;
         try {
             if (Files.exists(sourceSidecar, LinkOption.NOFOLLOW_LINKS)) {
                 sidecarCopy = tempBeside(sidecarOf(target));
                 Files.copy(sourceSidecar, sidecarCopy);
+                access.restrictFile(sidecarCopy);
                 force(sidecarCopy);
             }
             linkNew(source, target, sidecarCopy);
@@ -313,7 +329,8 @@ public final class LocalFolderStore implements ObjectStore {
     private Path writeTempSidecar(Path sidecar, Map<String, String> metadata) throws IOException {
         Path temp = tempBeside(sidecar);
         ByteBuffer bytes = ByteBuffer.wrap(json.writerWithDefaultPrettyPrinter().writeValueAsBytes(metadata));
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(temp, CREATE_NEW, access.newFile(temp))) {
+            access.restrictFile(temp);
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
@@ -512,7 +529,8 @@ public final class LocalFolderStore implements ObjectStore {
         FolderObjectWriter(Path file) throws IOException {
             this.file = file;
             this.temp = tempBeside(file);
-            this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.channel = FileChannel.open(temp, CREATE_NEW, access.newFile(temp));
+            access.restrictFile(temp);
             this.buffer = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES);
             // Closing the stream only flushes: the writer owns the file until commit or close.
             this.stream = new FilterOutputStream(buffer) {
@@ -558,7 +576,7 @@ public final class LocalFolderStore implements ObjectStore {
             }
             Path target = pathOf(key);
             checkMetadataFits(key, target, metadata);
-            Files.createDirectories(target.getParent());
+            access.createFolders(target.getParent());
             seal();
             Path sidecar = metadata.isEmpty() ? null : writeTempSidecar(sidecarOf(target), metadata);
             try {

@@ -410,6 +410,88 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void plainHttpToAHostThatIsNotLocalIsRefusedUnlessExplicitlyAllowed() {
+        String remote = MINIMAL + "base_url: http://msg.intspineservices.nhs.uk\n";
+        assertThatThrownBy(() -> read(remote))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("base_url: http:// is only allowed for a sandbox on localhost or 127.0.0.1, "
+                        + "not msg.intspineservices.nhs.uk");
+        assertThat(read(remote + "allow_insecure_tls: true\n").baseUrl())
+                .isEqualTo(URI.create("http://msg.intspineservices.nhs.uk"));
+        assertThat(read(MINIMAL + "base_url: http://127.0.0.1:8700\n").baseUrl())
+                .isEqualTo(URI.create("http://127.0.0.1:8700"));
+        assertThat(read(MINIMAL + "base_url: http://localhost:8700\n").baseUrl().getScheme()).isEqualTo("http");
+    }
+
+    @Test
+    void skippingTheHostNameCheckForAHostThatIsNotLocalNeedsACaBundleOrAnExplicitOptIn() throws Exception {
+        String remote = MINIMAL + "mesh_env: integration\nverify_checks_common_name: false\n";
+        assertThatThrownBy(() -> read(remote))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("verify_checks_common_name: false for msg.intspineservices.nhs.uk needs a "
+                        + "ca_bundle");
+        Files.writeString(dir.resolve("ca.pem"), "placeholder");
+        assertThat(read(remote + "ca_bundle: ca.pem\n").tls().verifyChecksCommonName()).isFalse();
+        assertThat(read(remote + "allow_insecure_tls: true\n").tls().verifyChecksCommonName()).isFalse();
+        assertThat(read(MINIMAL + "base_url: https://localhost:8700\nverify_checks_common_name: false\n").tls()
+                .verifyChecksCommonName()).isFalse();
+    }
+
+    @Test
+    void storeFilesAreOwnerOnlyUnlessASharedGroupIsAllowedToRead() {
+        assertThat(read(MINIMAL).store().groupReadable()).isFalse();
+        assertThat(read(MINIMAL + "store:\n  group_readable: true\n").store().groupReadable()).isTrue();
+    }
+
+    @Test
+    void warnsOnceWhenASettingsFileHoldingASecretIsReadableByOthers() throws Exception {
+        Path literal = Files.writeString(dir.resolve("literal.yaml"), MINIMAL);
+        Path referenced = Files.writeString(dir.resolve("referenced.yaml"), """
+                shared_key: {env: MESH_SHARED_KEY}
+                mailboxes:
+                  - mailbox_id: X26ABC1
+                    password: {env: MESH_PASSWORD}
+                """);
+        Map<String, String> environment = Map.of("MESH_SHARED_KEY", "TestKey", "MESH_PASSWORD", "password");
+        for (Path file : List.of(literal, referenced)) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+
+        String exposed = stderrOf(() -> GatewayConfigLoader.load(literal, environment));
+        assertThat(exposed.lines().filter(line -> line.contains("WARN"))).singleElement().asString()
+                .contains("event=settings_file_readable_by_others", "file=" + literal, "mode=rw-r--r--",
+                        "secrets=mailboxes.password,shared_key")
+                .doesNotContain("TestKey", "=password ");
+        assertThat(stderrOf(() -> GatewayConfigLoader.load(referenced, environment))).doesNotContain("WARN");
+        Files.setPosixFilePermissions(literal, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(stderrOf(() -> GatewayConfigLoader.load(literal, environment))).doesNotContain("WARN");
+    }
+
+    private static String stderrOf(Runnable action) {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(err);
+        }
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theMetricsTokenIsASecretThatNeedsAPort() {
+        GatewayConfig config = read(MINIMAL + "metrics:\n  port: 9464\n  host: 0.0.0.0\n  token: {env: SCRAPE}\n",
+                Map.of("SCRAPE", "scrape-token"));
+        assertThat(config.metrics().token().orElseThrow().reveal()).isEqualTo("scrape-token");
+        assertThat(config.metrics().serverOptions().toString()).doesNotContain("scrape-token");
+        assertThat(read(MINIMAL + "metrics:\n  port: 9464\n", Map.of("MESHGATE_METRICS_TOKEN", "t")).metrics()
+                .token().orElseThrow().reveal()).isEqualTo("t");
+        assertThatThrownBy(() -> read(MINIMAL + "metrics:\n  token: abc\n"))
+                .hasMessage("metrics.token: needs metrics.port as well");
+    }
+
+    @Test
     void relativePathsResolveAgainstTheConfigurationFilesFolder() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("etc/meshgate"));
         Files.writeString(folder.resolve("ca.pem"), "placeholder");

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -36,6 +37,46 @@ class LocalFolderStoreTest extends ObjectStoreContractTest {
     @Override
     LocalFolderStore openStore() throws IOException {
         return new LocalFolderStore(root.resolve("store"));
+    }
+
+    @Test
+    void receivedFilesTheirSidecarsAndFoldersAreOwnerOnlyByDefault() throws IOException {
+        writeObjectWithSidecar(store, "inbound/X26ABC1/deep/ID1.dat");
+        store.move("inbound/X26ABC1/deep/ID1.dat", "archive/X26ABC1/ID1.dat");
+        store.moveNew("archive/X26ABC1/ID1.dat", "kept/X26ABC1/ID1.dat");
+
+        Path base = root.resolve("store");
+        assertThat(mode(base.resolve("inbound/X26ABC1/deep/ID2.dat"))).isEqualTo("rw-------");
+        assertThat(mode(base.resolve("inbound/X26ABC1/deep/ID2.dat.meta.json"))).isEqualTo("rw-------");
+        assertThat(mode(base.resolve("kept/X26ABC1/ID1.dat.meta.json"))).isEqualTo("rw-------");
+        for (String folder : List.of("inbound", "inbound/X26ABC1", "inbound/X26ABC1/deep", "archive/X26ABC1",
+                "kept/X26ABC1")) {
+            assertThat(mode(base.resolve(folder))).as(folder).isEqualTo("rwx------");
+        }
+    }
+
+    @Test
+    void aSharedGroupCanBeGivenReadAccess() throws IOException {
+        try (LocalFolderStore shared = new LocalFolderStore(root.resolve("shared"), FileAccess.GROUP_READABLE)) {
+            writeObjectWithSidecar(shared, "inbound/X26ABC1/ID1.dat");
+        }
+        Path base = root.resolve("shared");
+        assertThat(mode(base.resolve("inbound/X26ABC1/ID2.dat"))).isEqualTo("rw-r-----");
+        assertThat(mode(base.resolve("inbound/X26ABC1/ID2.dat.meta.json"))).isEqualTo("rw-r-----");
+        assertThat(mode(base.resolve("inbound/X26ABC1"))).isEqualTo("rwxr-x---");
+    }
+
+    /** {@code key} committed with a sidecar, and a sibling ID2.dat committed under a new name with one. */
+    private static void writeObjectWithSidecar(ObjectStore target, String key) throws IOException {
+        target.putText(key, "patient data", Map.of("mex-from", "X26ABC2"));
+        try (ObjectWriter writer = target.create(key.replace("ID1", "tmp"))) {
+            writer.stream().write("more".getBytes(StandardCharsets.UTF_8));
+            writer.commitNew(key.replace("ID1", "ID2"), Map.of("mex-from", "X26ABC2"));
+        }
+    }
+
+    private static String mode(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
     @Test

@@ -23,10 +23,16 @@ public final class MeshApiHandler extends AbstractHandler {
 
     private final SandboxContext ctx;
     private final Router router;
+    private final AdminAccess adminAccess;
 
     public MeshApiHandler(SandboxContext ctx) {
+        this(ctx, AdminAccess.open());
+    }
+
+    public MeshApiHandler(SandboxContext ctx, AdminAccess adminAccess) {
         this.ctx = ctx;
         this.router = routes(ctx);
+        this.adminAccess = adminAccess;
     }
 
     private static Router routes(SandboxContext ctx) {
@@ -92,7 +98,11 @@ public final class MeshApiHandler extends AbstractHandler {
             ctx.faults().holdIfAsked(request.getMethod(), request.getRequestURI());
             fault = ctx.faults().decide(request.getMethod(), request.getRequestURI(), match.route().download());
         }
-        int status = respond(base, response, ex, match, fault.orElse(null));
+        Optional<ApiError> refused = match.route() != null && match.route().admin()
+                ? adminAccess.refusal(request) : Optional.empty();
+        int status = refused.isPresent()
+                ? write(response, refused.get().toReply(ex.versionForErrors(), ctx.json()), ex)
+                : respond(base, response, ex, match, fault.orElse(null));
         if (LOG.isDebugEnabled()) {
             LOG.debug("request method={} path={} status={} mailbox={} fault={} ms={}", request.getMethod(),
                     request.getRequestURI(), status, ex.mailbox() == null ? "-" : ex.mailbox(),

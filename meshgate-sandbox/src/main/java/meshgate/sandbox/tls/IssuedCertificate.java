@@ -35,7 +35,7 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey privateK
     /** The key as unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}). */
     public void writePrivateKeyPkcs8Pem(Path file) {
         try {
-            Pem.write(file, new JcaPKCS8Generator(privateKey, null).generate());
+            Pem.writePrivate(file, new JcaPKCS8Generator(privateKey, null).generate());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -46,7 +46,7 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey privateK
         if (!"RSA".equals(privateKey.getAlgorithm())) {
             throw new IllegalStateException("PKCS#1 needs an RSA key, this one is " + privateKey.getAlgorithm());
         }
-        Pem.write(file, privateKey);
+        Pem.writePrivate(file, privateKey);
     }
 
     /**
@@ -61,7 +61,7 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey privateK
                     .setProvider(new BouncyCastleProvider())
                     .setPassword(passphrase)
                     .build();
-            Pem.write(file, new JcaPKCS8Generator(privateKey, encryptor).generate());
+            Pem.writePrivate(file, new JcaPKCS8Generator(privateKey, encryptor).generate());
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("cannot encrypt private key", e);
         } catch (IOException e) {
@@ -76,6 +76,7 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey privateK
             if (parent != null) {
                 Files.createDirectories(parent);
             }
+            Pem.createPrivate(file);
             try (OutputStream out = Files.newOutputStream(file)) {
                 store.store(out, password);
             }
