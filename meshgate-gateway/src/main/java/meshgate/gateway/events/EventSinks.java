@@ -87,6 +87,7 @@ public final class EventSinks {
             try (Response response = http.newCall(request.build()).execute()) {
                 status = response.code();
             } catch (IOException | RuntimeException e) {
+                // Not chained: the cause's message, or its causes', could quote the whole URL.
                 throw new IOException("webhook " + shown + " failed: " + e.getClass().getSimpleName() + ": "
                         + scrub(String.valueOf(e.getMessage()), url, target));
             }
