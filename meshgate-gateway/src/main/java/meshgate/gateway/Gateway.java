@@ -110,8 +110,8 @@ public final class Gateway implements AutoCloseable {
         metrics.watch(ledger);
         this.leases = new LeaseKeeper(ledger, node, config.outboundLease(), config.meshTimeouts().callBudget());
         this.mailboxHealth = new MailboxHealth(clients, clock, metrics);
-        this.events = new EventOutbox(ledger, store, EventSinks.from(config.events()), List.copyOf(clients.keySet()),
-                clock, metrics);
+        this.events = new EventOutbox(ledger, store, EventSinks.from(config.events(), clock),
+                List.copyOf(clients.keySet()), clock, metrics);
         OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, leases, metrics,
                 mailboxHealth);
         this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundRescanInterval(),

@@ -1,17 +1,16 @@
 package meshgate.gateway.config;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where the gateway reports what happened to messages: a log line per event, an HTTP POST to {@code webhookUrl},
+ * Where the gateway reports what happened to messages: a log line per event, an HTTP POST to a {@code webhook},
  * and a program run per event ({@code command}: the program and its arguments, no shell; empty for none).
  */
-public record EventSettings(boolean log, Optional<URI> webhookUrl, List<String> command) {
+public record EventSettings(boolean log, Optional<WebhookSettings> webhook, List<String> command) {
     public EventSettings {
-        Objects.requireNonNull(webhookUrl, "webhookUrl");
+        Objects.requireNonNull(webhook, "webhook");
         command = List.copyOf(command);
     }
 

@@ -57,7 +57,7 @@ public final class GatewayConfigLoader {
     private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
     private static final Set<String> SECRETS = Set.of("shared_key", "private_key_passphrase", "pkcs12_password",
-            "password", "metrics.token");
+            "password", "metrics.token", "events.webhook_authorization", "events.webhook_signing_secret");
     /** Settings an environment variable may set, by full name; MESHGATE_ plus the name upper-cased, dots as _. */
     private static final List<String> OVERRIDABLE = List.of(
             "base_url", "mesh_env", "shared_key", "certificate", "private_key", "private_key_passphrase", "ca_bundle",
@@ -68,7 +68,8 @@ public final class GatewayConfigLoader {
             "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval", "outbound_settle_time",
             "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs", "node_id", "outbound_lease",
             "mesh_connect_timeout", "mesh_read_timeout", "mesh_retry_max_elapsed", "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url",
-            "metrics.port", "metrics.host", "metrics.token");
+            "events.webhook_authorization", "events.webhook_signing_secret", "metrics.port", "metrics.host",
+            "metrics.token");
     /** Pairs of settings of which only one may be given; an environment variable for one displaces the other. */
     private static final Map<String, String> EITHER_OR = Map.of(
             "base_url", "mesh_env", "mesh_env", "base_url", "mailbox", "mailboxes",
@@ -101,7 +102,8 @@ public final class GatewayConfigLoader {
             "access_key_id", "secret_access_key", "part_size", "group_readable");
     private static final Set<String> LEDGER = Set.of("type", "path", "jdbc_url", "user", "password");
     private static final Set<String> MAPPING = Set.of("prefix", "mex_from", "mex_to", "mex_workflowid");
-    private static final Set<String> EVENTS = Set.of("log", "webhook_url", "command");
+    private static final Set<String> EVENTS = Set.of("log", "webhook_url", "webhook_authorization",
+            "webhook_signing_secret", "command");
     private static final Set<String> METRICS = Set.of("port", "host", "token");
 
     private GatewayConfigLoader() {
@@ -697,14 +699,38 @@ public final class GatewayConfigLoader {
     }
 
     private static EventSettings events(Section events) {
-        Optional<URI> webhook = events.text("webhook_url").filter(s -> !s.isEmpty()).map(text -> {
-            String lower = text.toLowerCase(Locale.ROOT);
-            if (!lower.startsWith("https://") && !lower.startsWith("http://")) {
-                throw events.fail("webhook_url", "must be an http:// or https:// URL, got '" + text + "'");
+        Optional<URI> url = events.text("webhook_url").filter(s -> !s.isEmpty()).map(text -> webhookUrl(events, text));
+        Optional<Secret> authorization = events.secret("webhook_authorization");
+        Optional<Secret> signingSecret = events.secret("webhook_signing_secret");
+        if (url.isEmpty()) {
+            for (String key : List.of("webhook_authorization", "webhook_signing_secret")) {
+                if (events.has(key)) {
+                    throw events.fail(key, "needs events.webhook_url as well");
+                }
             }
-            return parseUrl(events, "webhook_url", text);
-        });
-        return new EventSettings(events.bool("log", true), webhook, events.strings("command"));
+        }
+        if (url.isPresent() && url.get().getRawUserInfo() != null && authorization.isPresent()) {
+            throw events.fail("webhook_authorization", "cannot go with user info in webhook_url; give one of them");
+        }
+        return new EventSettings(events.bool("log", true),
+                url.map(u -> new WebhookSettings(u, authorization, signingSecret)), events.strings("command"));
+    }
+
+    /** The URL may hold credentials (user info, a query string), so no message repeats it. */
+    private static URI webhookUrl(Section events, String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (!lower.startsWith("https://") && !lower.startsWith("http://")) {
+            throw events.fail("webhook_url", "must be an http:// or https:// URL");
+        }
+        try {
+            URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+            if (uri.getHost() == null) {
+                throw events.fail("webhook_url", "has no host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw events.fail("webhook_url", "is not a valid URL (" + e.getReason() + ")");
+        }
     }
 
     /** The scrape endpoint listens only when a port is given, and on the loopback interface unless told otherwise. */

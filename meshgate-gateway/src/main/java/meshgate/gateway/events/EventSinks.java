@@ -6,11 +6,16 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import meshgate.gateway.config.EventSettings;
+import meshgate.gateway.config.Secret;
+import meshgate.gateway.config.WebhookSettings;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -33,12 +38,12 @@ public final class EventSinks {
     }
 
     /** Every sink the settings name; an event counts as delivered once every one has taken it. */
-    public static EventSink from(EventSettings settings) {
+    public static EventSink from(EventSettings settings, Clock clock) {
         List<EventSink> sinks = new ArrayList<>();
         if (settings.log()) {
             sinks.add(log());
         }
-        settings.webhookUrl().ifPresent(url -> sinks.add(webhook(url)));
+        settings.webhook().ifPresent(webhook -> sinks.add(webhook(webhook, clock)));
         if (!settings.command().isEmpty()) {
             sinks.add(command(settings.command(), Duration.ofMinutes(1)));
         }
@@ -54,19 +59,54 @@ public final class EventSinks {
         return event -> EVENTS.info(json(event));
     }
 
-    /** POSTs the event as JSON; any status but 2xx is a failure (and the event is tried again later). */
-    public static EventSink webhook(URI url) {
-        OkHttpClient http = new OkHttpClient.Builder().callTimeout(30, TimeUnit.SECONDS).build();
+    /**
+     * POSTs the event as JSON; any status but 2xx is a failure (and the event is tried again later), a redirect too:
+     * the body and credentials go only where configured. User info in the URL is sent as basic authentication and
+     * its query string as it is, but failures name only {@link WebhookSettings#redactedUrl}.
+     */
+    public static EventSink webhook(WebhookSettings settings, Clock clock) {
+        OkHttpClient http = new OkHttpClient.Builder().callTimeout(30, TimeUnit.SECONDS)
+                .followRedirects(false).followSslRedirects(false).build();
         MediaType type = MediaType.get("application/json");
+        URI url = settings.url();
+        String target = url.getScheme() + "://" + url.getRawAuthority().substring(
+                url.getRawUserInfo() == null ? 0 : url.getRawUserInfo().length() + 1)
+                + (url.getRawPath() == null ? "" : url.getRawPath())
+                + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+        Optional<String> basic = Optional.ofNullable(url.getUserInfo()).map(user -> "Basic "
+                + Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8)));
+        String shown = settings.redactedUrl();
         return event -> {
-            Request request = new Request.Builder().url(url.toString())
-                    .post(RequestBody.create(json(event), type)).build();
-            try (Response response = http.newCall(request).execute()) {
-                if (!response.isSuccessful()) {
-                    throw new IOException("webhook " + url + " answered HTTP " + response.code());
-                }
+            byte[] body = json(event).getBytes(StandardCharsets.UTF_8);
+            Request.Builder request = new Request.Builder().url(target).post(RequestBody.create(body, type));
+            settings.authorization().map(Secret::reveal).or(() -> basic)
+                    .ifPresent(value -> request.header("Authorization", value));
+            settings.signingSecret().ifPresent(secret -> request.header(WebhookSignature.HEADER,
+                    WebhookSignature.header(secret.reveal(), clock.instant().getEpochSecond(), body)));
+            int status;
+            try (Response response = http.newCall(request.build()).execute()) {
+                status = response.code();
+            } catch (IOException | RuntimeException e) {
+                // Not chained: the cause's message, or its causes', could quote the whole URL.
+                throw new IOException("webhook " + shown + " failed: " + e.getClass().getSimpleName() + ": "
+                        + scrub(String.valueOf(e.getMessage()), url, target));
+            }
+            if (status < 200 || status > 299) {
+                throw new IOException("webhook " + shown + " answered HTTP " + status);
             }
         };
+    }
+
+    /** A transport's message may quote the URL; what could hold credentials is cut out. */
+    private static String scrub(String message, URI url, String target) {
+        String scrubbed = message.replace(url.toString(), WebhookSettings.redact(url))
+                .replace(target, WebhookSettings.redact(url));
+        for (String part : new String[] {url.getRawUserInfo(), url.getUserInfo(), url.getRawQuery(), url.getQuery()}) {
+            if (part != null && !part.isEmpty()) {
+                scrubbed = scrubbed.replace(part, "***");
+            }
+        }
+        return scrubbed;
     }
 
     /**

@@ -132,7 +132,7 @@ class GatewayConfigLoaderTest {
         assertThat(config.outboundMappings()).containsExactly(
                 new OutboundMapping("outbound/X26ABC1/", "X26ABC1", "X26ABC2", "TEST_WORKFLOW"));
         assertThat(config.events()).isEqualTo(new EventSettings(false,
-                Optional.of(URI.create("https://hooks.example.org/meshgate")), List.of("/usr/local/bin/notify", "--quiet")));
+                Optional.of(new WebhookSettings(URI.create("https://hooks.example.org/meshgate"))), List.of("/usr/local/bin/notify", "--quiet")));
         assertThat(config.meshJobs()).isFalse();
     }
 
@@ -394,6 +394,44 @@ class GatewayConfigLoaderTest {
         assertThat(config.toString())
                 .doesNotContain("shared-secret-value", "literal-secret-value", "file-secret-value", "env-secret-value")
                 .contains("***");
+    }
+
+    @Test
+    void theWebhookAuthorizationAndSigningSecretAreSecretsAndNoneIsShown() throws Exception {
+        Files.writeString(dir.resolve("signing.txt"), "whsec-from-file\n");
+        GatewayConfig config = read(MINIMAL + """
+                events:
+                  webhook_url: https://hooks.example.org/meshgate?token=query-token-1
+                  webhook_authorization: {env: HOOK_AUTHORIZATION}
+                  webhook_signing_secret: {file: signing.txt}
+                """, Map.of("HOOK_AUTHORIZATION", "Bearer header-token-2"));
+
+        WebhookSettings webhook = config.events().webhook().orElseThrow();
+        assertThat(webhook.authorization().orElseThrow().reveal()).isEqualTo("Bearer header-token-2");
+        assertThat(webhook.signingSecret().orElseThrow().reveal()).isEqualTo("whsec-from-file");
+        assertThat(webhook.redactedUrl()).isEqualTo("https://hooks.example.org/meshgate");
+        assertThat(config.toString()).doesNotContain("query-token-1").doesNotContain("header-token-2")
+                .doesNotContain("whsec-from-file");
+        assertThat(read(MINIMAL, Map.of("MESHGATE_EVENTS_WEBHOOK_URL", "https://hooks.example.org/e",
+                "MESHGATE_EVENTS_WEBHOOK_SIGNING_SECRET", "whsec-env")).events().webhook().orElseThrow()
+                .signingSecret().orElseThrow().reveal()).isEqualTo("whsec-env");
+    }
+
+    @Test
+    void webhookUrlErrorsNeverRepeatTheUrl() {
+        assertThatThrownBy(() -> read(MINIMAL + "events: {webhook_url: 'ftp://user:url-pass-3@hooks.example.org/'}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("events.webhook_url")
+                .hasMessageNotContaining("url-pass-3");
+        assertThatThrownBy(() -> read(MINIMAL + "events: {webhook_url: 'https://hooks.example.org/a b?t=url-token-4'}"))
+                .isInstanceOf(ConfigException.class).hasMessageNotContaining("url-token-4");
+        assertThatThrownBy(() -> read(MINIMAL + """
+                events:
+                  webhook_url: https://user:url-pass-5@hooks.example.org/
+                  webhook_authorization: Bearer x
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("webhook_authorization")
+                .hasMessageNotContaining("url-pass-5");
+        assertThatThrownBy(() -> read(MINIMAL + "events: {webhook_signing_secret: s}"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("needs events.webhook_url");
     }
 
     @Test

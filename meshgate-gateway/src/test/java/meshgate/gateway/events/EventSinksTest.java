@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import meshgate.gateway.config.WebhookSettings;
 import org.junit.jupiter.api.Test;
 
 class EventSinksTest {
@@ -27,5 +32,20 @@ class EventSinksTest {
 
         assertThatThrownBy(() -> sink.emit(LARGE_EVENT)).isInstanceOf(IOException.class)
                 .hasMessageContaining("exited with 3");
+    }
+
+    @Test
+    void aWebhookThatCannotBeReachedIsNamedWithoutItsUserInfoOrQuery() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        EventSink sink = EventSinks.webhook(new WebhookSettings(URI.create("http://meshgate:unreach-pass-1@127.0.0.1:"
+                + closedPort + "/events?token=unreach-token-2")), Clock.systemUTC());
+
+        assertThatThrownBy(() -> sink.emit(LARGE_EVENT)).isInstanceOf(IOException.class)
+                .hasMessageContaining("webhook http://127.0.0.1:" + closedPort + "/events failed")
+                .hasMessageNotContaining("unreach-pass-1").hasMessageNotContaining("unreach-token-2")
+                .hasNoCause();
     }
 }
