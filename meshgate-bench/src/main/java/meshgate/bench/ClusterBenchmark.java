@@ -152,7 +152,7 @@ final class ClusterBenchmark {
                 "outbound_settle_time: 0s",
                 "tracking_interval: 1h",
                 "");
-        return Files.writeString(root.resolve("meshgate.yaml"), yaml, StandardCharsets.UTF_8);
+        return LocalMesh.writeSettings(root.resolve("meshgate.yaml"), yaml);
     }
 
     private static MeshClient client(LocalMesh mesh, String mailbox) {

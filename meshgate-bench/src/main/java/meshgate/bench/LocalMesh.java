@@ -66,7 +66,15 @@ final class LocalMesh implements AutoCloseable {
                 "tracking_interval: 1h",
                 extra,
                 "");
-        return Files.writeString(root.resolve("meshgate.yaml"), yaml);
+        return writeSettings(root.resolve("meshgate.yaml"), yaml);
+    }
+
+    /** Writes a settings file that holds secrets readable by its owner only, as the gateway expects of one. */
+    static Path writeSettings(Path file, String yaml) throws IOException {
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        return Files.writeString(file, yaml, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     GatewayConfig config(String mailbox, String extra) throws IOException {
