@@ -85,12 +85,9 @@ public final class OutboundProcessor {
         if (store.stat(object.key()).isEmpty() && record.state() == OutboundState.QUEUED) {
             return record;
         }
-        if (record.state() == OutboundState.FAILED) {
-            // A failed object back in outbound/ was put there again by a person: try it again.
-            record = claim.update(record.withState(OutboundState.QUEUED));
-        }
-        if (record.state() == OutboundState.SUPERSEDED) {
-            // The file is back to a version it changed from before it was sent: that version is the one to send.
+        if (record.state() == OutboundState.FAILED || record.state() == OutboundState.SUPERSEDED) {
+            // A failed object back in outbound/ was put there again by a person, or the file is back to a version it
+            // changed from before it was sent: either way, that version is the one to send.
             record = claim.update(record.withState(OutboundState.QUEUED));
         }
         if (record.state() != OutboundState.QUEUED && record.state() != OutboundState.SENDING) {
@@ -199,10 +196,13 @@ public final class OutboundProcessor {
     /** MESH has the version that was listed: the file is archived only if it is still that version. */
     private OutboundRecord finishAccepted(OutboundRecord accepted, ObjectInfo sent, HeldClaim claim) throws IOException {
         Optional<ObjectInfo> now = store.stat(sent.key());
-        if (now.isPresent() && !now.get().sameVersionAs(sent)) {
+        if (now.isEmpty()) {
+            return accepted;
+        }
+        if (!now.get().sameVersionAs(sent)) {
             return changedDuringSend(accepted, sent, now.get(), claim);
         }
-        return finishSent(accepted, claim);
+        return archive(accepted, claim);
     }
 
     /**
@@ -256,9 +256,11 @@ public final class OutboundProcessor {
      * so it is archived again, not sent again.
      */
     private OutboundRecord finishSent(OutboundRecord record, HeldClaim claim) throws IOException {
-        if (store.stat(record.objectKey()).isEmpty()) {
-            return record;
-        }
+        return store.stat(record.objectKey()).isEmpty() ? record : archive(record, claim);
+    }
+
+    /** Archives (or deletes) the object, still under outbound/, of a record MESH has accepted. */
+    private OutboundRecord archive(OutboundRecord record, HeldClaim claim) throws IOException {
         if (record.sentKey() != null) {
             LOG.warn("outbound_already_sent key={} bytes={} last_modified={} message_id={} earlier_sent_key=\"{}\"",
                     record.objectKey(), record.size(), record.lastModified(), record.meshMessageId(),
