@@ -12,6 +12,7 @@ import meshgate.gateway.ledger.InboundRecord;
 import meshgate.gateway.ledger.InboundState;
 import meshgate.gateway.ledger.Ledger;
 import meshgate.gateway.metrics.MeshGateMetrics;
+import meshgate.gateway.ops.Backoff;
 import meshgate.gateway.store.ObjectStore;
 import meshgate.protocol.MeshHeaders;
 import org.slf4j.Logger;
@@ -25,8 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventOutbox {
     private static final Logger LOG = LoggerFactory.getLogger(EventOutbox.class);
-    public static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-    public static final Duration MAX_RETRY = Duration.ofMinutes(5);
+    private static final Backoff RETRIES = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5));
 
     /** How many tries of one event failed, and when it is next due. Kept in memory: after a restart, due at once. */
     private record Retry(int failedTries, Instant due) {
@@ -70,9 +70,9 @@ public final class EventOutbox {
             LOG.debug("event_delivered mailbox={} message_id={}", record.mailbox(), record.messageId());
             return true;
         } catch (Exception e) {
-            Retry retry = retries.merge(id, new Retry(1, clock.instant().plus(FIRST_RETRY)),
+            Retry retry = retries.merge(id, new Retry(1, clock.instant().plus(RETRIES.after(1))),
                     (before, first) -> new Retry(before.failedTries() + 1,
-                            clock.instant().plus(backoff(before.failedTries() + 1))));
+                            clock.instant().plus(RETRIES.after(before.failedTries() + 1))));
             metrics.eventFailed();
             LOG.warn("event_failed mailbox={} message_id={} failed_tries={} retry_in_ms={} reason=\"{}\"",
                     record.mailbox(), record.messageId(), retry.failedTries(),
@@ -110,11 +110,6 @@ public final class EventOutbox {
         } catch (RuntimeException e) {
             return Double.NaN;
         }
-    }
-
-    static Duration backoff(int failedTries) {
-        Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(failedTries - 1, 20));
-        return wait.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait;
     }
 
     private InboundEvent event(InboundRecord record) throws IOException {

@@ -24,13 +24,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class MailboxHealth {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxHealth.class);
-    public static final Duration FIRST_RETRY = Duration.ofSeconds(5);
-    public static final Duration MAX_RETRY = Duration.ofMinutes(5);
+    /** 5 s, doubling with each failed try, at most 5 minutes. */
+    private static final Backoff RETRIES = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5));
 
     /** Why and since when a mailbox is paused, and when its handshake is next tried. */
     public record Pause(String mailbox, String reason, Instant since, int failedTries, Instant nextTry) {
         Pause failedAgain(String why, Instant now) {
-            return new Pause(mailbox, why, since, failedTries + 1, now.plus(backoff(failedTries + 1)));
+            return new Pause(mailbox, why, since, failedTries + 1, now.plus(RETRIES.after(failedTries + 1)));
         }
     }
 
@@ -61,7 +61,11 @@ public final class MailboxHealth {
      * fails: it changes each time the mailbox is paused or resumed.
      */
     public long state(String mailbox) {
-        return changes.computeIfAbsent(mailbox, m -> new AtomicLong()).get();
+        return changes(mailbox).get();
+    }
+
+    private AtomicLong changes(String mailbox) {
+        return changes.computeIfAbsent(mailbox, m -> new AtomicLong());
     }
 
     /**
@@ -143,16 +147,16 @@ public final class MailboxHealth {
         Pause after = paused.compute(mailbox, (id, p) -> {
             before[0] = p;
             if (p == null) {
-                return new Pause(id, e.getMessage(), now, 1, now.plus(backoff(1)));
+                return new Pause(id, e.getMessage(), now, 1, now.plus(RETRIES.after(1)));
             }
             return retry ? p.failedAgain(e.getMessage(), now) : p;
         });
         if (before[0] == null) {
-            changes.computeIfAbsent(mailbox, m -> new AtomicLong()).incrementAndGet();
+            changes(mailbox).incrementAndGet();
             LOG.warn("mailbox_paused mailbox={} status={} reason=\"{}\" retry_in_s={} note=\"MESH refuses this "
                     + "mailbox's credentials or TLS: nothing is sent or polled, files wait in outbound/; it resumes by "
                     + "itself once the handshake works\"", mailbox, e.httpStatus(), e.getMessage(),
-                    backoff(1).toSeconds());
+                    RETRIES.after(1).toSeconds());
         } else if (retry) {
             LOG.info("mailbox_still_paused mailbox={} status={} failed_tries={} retry_in_s={} reason=\"{}\"",
                     mailbox, e.httpStatus(), after.failedTries(), Duration.between(now, after.nextTry()).toSeconds(),
@@ -163,15 +167,9 @@ public final class MailboxHealth {
     private void resume(String mailbox) {
         Pause pause = paused.remove(mailbox);
         if (pause != null) {
-            changes.computeIfAbsent(mailbox, m -> new AtomicLong()).incrementAndGet();
+            changes(mailbox).incrementAndGet();
             LOG.warn("mailbox_resumed mailbox={} paused_s={} failed_tries={} note=\"sending and polling carry on\"",
                     mailbox, Duration.between(pause.since(), clock.instant()).toSeconds(), pause.failedTries());
         }
-    }
-
-    /** 5 s, doubling with each failed try, at most 5 minutes. */
-    static Duration backoff(int failedTries) {
-        Duration wait = FIRST_RETRY.multipliedBy(1L << Math.min(failedTries - 1, 16));
-        return wait.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait;
     }
 }
