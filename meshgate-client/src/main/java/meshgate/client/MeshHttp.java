@@ -221,8 +221,13 @@ final class MeshHttp {
                 + (code != null && !code.isEmpty() ? " code " + code : "")
                 + (description != null && !description.isEmpty() ? ": " + description : "")
                 + (oversized ? " (error body larger than 64 KiB, not read)" : "");
-        if (status == 401 || status == 403) {
+        if ((status == 401 || status == 403) && !messageDoesNotExist(code, description)) {
             return new MeshAuthenticationException(message, status, event, code, description, null);
+        }
+        if (status == 403) {
+            // MESH's documentation answers tracking of an unknown message with 403 "Message does not exist" (code
+            // 20): the message is missing, the credentials are fine.
+            return new MeshNotFoundException(message, status, event, code, description, null);
         }
         if (status == 404 || status == 410) {
             return new MeshNotFoundException(message, status, event, code, description, null);
@@ -231,6 +236,10 @@ final class MeshHttp {
             return new MeshUnavailableException(message, status, event, code, description, null);
         }
         return new MeshRejectedException(message, status, event, code, description, null);
+    }
+
+    private static boolean messageDoesNotExist(String code, String description) {
+        return "20".equals(code) || "Message does not exist".equalsIgnoreCase(description);
     }
 
     private Duration backoff(int attempt, MeshException e) {
