@@ -196,13 +196,13 @@ class OfficialAnswersTest {
         assertThat(details.statusCode()).isEqualTo(200);
         JsonNode message = JSON.readTree(details.body());
         assertThat(message.path("message_id").asText()).isEqualTo(id);
-        assertThat(message.path("recipient").path("mailbox_id").asText()).isEqualTo("X26ABC2");
-        assertThat(message.path("metadata").path("local_id").asText()).isEqualTo("admin-1");
+        assertThat(message.path("recipient").asText()).isEqualTo("X26ABC2");
+        assertThat(message.path("local_id").asText()).isEqualTo("admin-1");
         assertThat(client.get(null, "/admin/message/NOPE").statusCode()).isEqualTo(404);
 
         assertJson(delete("/admin/reset/X26ABC2"), 200, "{\"message\":\"mailbox X26ABC2 reset\"}");
         assertThat(client.get(null, "/admin/message/" + id).statusCode()).isEqualTo(404);
-        assertThat(delete("/messageexchange/admin/reset/NOBODY").statusCode()).isEqualTo(400);
+        assertThat(delete("/messageexchange/admin/reset/NOBODY").statusCode()).isEqualTo(404);
 
         send(Map.of());
         assertJson(delete("/admin/reset"), 200, "{\"message\":\"all mailboxes reset\"}");

@@ -21,7 +21,7 @@ class StrictAuthTest {
             assertThat(count(client, sandbox, token).statusCode()).isEqualTo(200);
             HttpResponse<String> replay = count(client, sandbox, token);
             assertThat(replay.statusCode()).isEqualTo(403);
-            assertThat(replay.body()).contains("Authentication token already used");
+            assertThat(replay.body()).as("MESH's own words for a reused token").contains("Error Duplicated Authentication Token");
 
             String stale = AuthToken.create("X26ABC1", "password", "TestKey", "nonce-2", 1,
                     Instant.now().minus(Duration.ofHours(1))).header();

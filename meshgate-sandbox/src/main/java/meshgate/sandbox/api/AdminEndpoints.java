@@ -10,6 +10,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import meshgate.protocol.MeshHeaders;
 import meshgate.sandbox.SandboxMailbox;
 import meshgate.sandbox.fault.FaultKind;
@@ -22,10 +23,12 @@ import meshgate.sandbox.store.StoredMessage;
 final class AdminEndpoints {
     private final SandboxContext ctx;
     private final SendEndpoints send;
+    private final TrackingView view;
 
     AdminEndpoints(SandboxContext ctx, SendEndpoints send) {
         this.ctx = ctx;
         this.send = send;
+        this.view = new TrackingView(ctx);
     }
 
     /** {@code POST|DELETE /admin/reset}, {@code GET|POST /messageexchange/reset}: forget every message. */
@@ -39,38 +42,65 @@ final class AdminEndpoints {
     Reply resetMailbox(Exchange ex) {
         String mailbox = ex.mailboxParam(0);
         if (ctx.directory().find(mailbox).isEmpty()) {
-            throw ApiError.mesh(400, "", "", "mailbox does not exist");
+            throw ApiError.mesh(404, "", "", "mailbox does not exist");
         }
         ctx.store().clear(mailbox);
         return Reply.json(200, ctx.json().createObjectNode().put("message", "mailbox " + mailbox + " reset"),
                 "application/json");
     }
 
-    /** {@code GET /admin/message/{id}}: a stored message's details, whoever sent or received it; 404 if unknown. */
+    /**
+     * {@code GET /admin/message/{id}}: a stored message, whoever sent or received it, in the public sandbox's shape;
+     * 404 if unknown.
+     */
     Reply message(Exchange ex) {
-        StoredMessage message = ctx.store().find(ex.param(0).trim().toUpperCase(Locale.ROOT))
-                .or(() -> ctx.store().find(ex.param(0).trim()))
-                .orElseThrow(() -> ApiError.bare(404));
-        var e = message.envelope();
-        ObjectNode node = ctx.json().createObjectNode()
-                .put("message_id", e.messageId())
-                .put("message_type", e.messageType())
-                .put("workflow_id", e.workflowId())
-                .put("total_chunks", e.totalChunks())
-                .put("status", message.status().v2());
-        party(node.putObject("sender"), e.sender());
-        party(node.putObject("recipient"), e.recipient());
-        ObjectNode metadata = node.putObject("metadata");
-        metadata.put("subject", e.subject()).put("content_type", e.contentType())
-                .put("content_encoding", e.contentEncoding()).put("file_name", e.fileName())
-                .put("local_id", e.localId()).put("partner_id", e.partnerId()).put("checksum", e.checksum())
-                .put("encrypted", e.encrypted()).put("compressed", e.compressed());
-        return Reply.json(200, node, "application/json");
+        StoredMessage message = ctx.store().find(ex.messageIdParam(0)).orElseThrow(() -> ApiError.bare(404));
+        return Reply.json(200, view.details(message), "application/json");
     }
 
-    private void party(ObjectNode node, String mailboxId) {
-        node.put("mailbox_id", mailboxId);
-        ctx.directory().find(mailboxId).ifPresent(m -> node.put("mailbox_name", m.name()).put("ods_code", m.odsCode()));
+    /**
+     * {@code POST /admin/message/{id}/event}: give a message a new status, as if MESH had moved it on. JSON:
+     * {@code status} (accepted, acknowledged, error, undeliverable), {@code code}, {@code event}, {@code description}.
+     */
+    Reply messageEvent(Exchange ex) throws IOException {
+        String messageId = ex.messageIdParam(0);
+        JsonNode body = readJson(ex);
+        if (ctx.store().find(messageId).isEmpty()) {
+            throw ApiError.bare(404);
+        }
+        String status = orDefault(text(body, "status"), "").toLowerCase(Locale.ROOT);
+        String code = text(body, "code");
+        String event = text(body, "event");
+        String description = text(body, "description");
+        Instant now = ctx.clock().instant();
+        UnaryOperator<StoredMessage> change = switch (status) {
+            case "accepted" -> m -> m.with(m.state().accepted(now, m.state().arrival() > 0 ? m.state().arrival()
+                    : ctx.store().nextArrival()).withStatusFields(code, event, description, now));
+            case "acknowledged" -> m -> m.with(m.state().acknowledged(now)
+                    .withStatusFields(code, event, description, now));
+            case "error" -> m -> m.with(m.state().failed(MessageStatus.ERROR, now, code, event, description));
+            case "undeliverable" -> m -> m.with(m.state().failed(MessageStatus.UNDELIVERABLE, now, code, event,
+                    description));
+            default -> throw ApiError.invalid("body", "status", "status must be accepted, acknowledged, error or "
+                    + "undeliverable");
+        };
+        ctx.store().update(messageId, change);
+        return Reply.empty(200);
+    }
+
+    /** {@code GET /messageexchange/mailbox/{id}} (and its admin spellings): a mailbox's details; 404 if unknown. */
+    Reply mailbox(Exchange ex) {
+        SandboxMailbox mailbox = ctx.directory().find(ex.mailboxParam(0)).orElseThrow(() -> ApiError.bare(404));
+        ObjectNode node = ctx.json().createObjectNode()
+                .put("mailbox_id", mailbox.id())
+                .put("mailbox_name", mailbox.name())
+                // the public sandbox's mailboxes are all billed to England; its organisation code is the ODS code
+                .put("billing_entity", "England")
+                .put("ods_code", mailbox.odsCode())
+                .put("org_code", mailbox.odsCode())
+                .put("org_name", "")
+                .put("active", true);
+        return Reply.json(200, node, "application/json");
     }
 
     /** {@code POST /admin/messages}: deliver a DATA message straight into an inbox. */

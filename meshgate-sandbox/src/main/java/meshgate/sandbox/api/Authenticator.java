@@ -77,7 +77,7 @@ public final class Authenticator {
             throw forbidden("Authentication token timestamp outside allowed window");
         }
         if (!nonces.firstUse(mailbox.id() + ":" + token.nonce() + ":" + token.nonceCount(), now)) {
-            throw forbidden("Authentication token already used");
+            throw forbidden("Error Duplicated Authentication Token");
         }
     }
 

@@ -41,6 +41,11 @@ public final class Exchange {
         return param(index).trim().toUpperCase(Locale.ROOT);
     }
 
+    /** A message id from the path, upper-cased as MESH does, so a client may send it in either case. */
+    public String messageIdParam(int index) {
+        return param(index).trim().toUpperCase(Locale.ROOT);
+    }
+
     void params(List<String> values) {
         this.params = values;
     }

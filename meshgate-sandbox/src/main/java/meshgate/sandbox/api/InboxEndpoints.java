@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -34,6 +35,12 @@ final class InboxEndpoints {
         return Reply.empty(200);
     }
 
+    /** {@code POST /messageexchange/{mailbox}/update}: MESH's client-update check; 200 with no body. */
+    Reply update(Exchange ex) {
+        ctx.auth().authenticate(ex, ex.mailboxParam(0));
+        return Reply.empty(200);
+    }
+
     Reply list(Exchange ex) {
         String mailbox = ex.mailboxParam(0);
         ctx.auth().authenticate(ex, mailbox);
@@ -57,13 +64,21 @@ final class InboxEndpoints {
         if (ex.version() == ApiVersion.V1) {
             return Reply.json(200, body, ApiVersion.V1);
         }
-        String base = "/messageexchange/" + mailbox + "/inbox?max_results=" + maxResults
-                + (filterText == null ? "" : "&workflow_filter=" + URLEncoder.encode(filterText, StandardCharsets.UTF_8));
+        // As MESH builds them: only the query that differs from the defaults, and self without the cursor.
+        List<String> query = new ArrayList<>();
+        if (maxResults != DEFAULT_MAX_RESULTS) {
+            query.add("max_results=" + maxResults);
+        }
+        if (filterText != null) {
+            query.add("workflow_filter=" + encode(filterText));
+        }
+        String path = "/messageexchange/" + mailbox + "/inbox";
         ObjectNode links = body.putObject("links");
-        links.put("self", base + ex.query("continue_from").map(c -> "&continue_from=" + encode(c)).orElse(""));
+        links.put("self", query.isEmpty() ? path : path + "?" + String.join("&", query));
         if (candidates.size() > page.size()) {
             long last = page.get(page.size() - 1).state().arrival();
-            links.put("next", base + "&continue_from=" + InboxCursor.encode(ctx.json(), mailbox, last));
+            query.add("continue_from=" + InboxCursor.encode(ctx.json(), mailbox, last));
+            links.put("next", path + "?" + String.join("&", query));
         }
         body.put("approx_inbox_count", inbox.size());
         return Reply.json(200, body, ApiVersion.V2);
@@ -97,7 +112,7 @@ final class InboxEndpoints {
     Reply head(Exchange ex) {
         String mailbox = ex.mailboxParam(0);
         ctx.auth().authenticate(ex, mailbox);
-        StoredMessage message = ctx.store().find(ex.param(1)).orElseThrow(ApiError::noSuchMessage);
+        StoredMessage message = ctx.store().find(ex.messageIdParam(1)).orElseThrow(ApiError::noSuchMessage);
         boolean sender = mailbox.equals(message.envelope().sender());
         boolean recipient = mailbox.equals(message.envelope().recipient());
         if (!sender && !recipient) {
@@ -114,7 +129,7 @@ final class InboxEndpoints {
     Reply acknowledge(Exchange ex) {
         String mailbox = ex.mailboxParam(0);
         ctx.auth().authenticate(ex, mailbox);
-        String messageId = ex.param(1);
+        String messageId = ex.messageIdParam(1);
         StoredMessage message = ctx.store().find(messageId).orElseThrow(ApiError::noSuchMessage);
         if (!mailbox.equals(message.envelope().recipient())) {
             throw ApiError.bare(403);
@@ -128,7 +143,7 @@ final class InboxEndpoints {
     }
 
     private Reply serve(Exchange ex, String mailbox, int chunk) {
-        StoredMessage message = ctx.store().find(ex.param(1)).orElseThrow(ApiError::noSuchMessage);
+        StoredMessage message = ctx.store().find(ex.messageIdParam(1)).orElseThrow(ApiError::noSuchMessage);
         if (!mailbox.equals(message.envelope().recipient())) {
             throw ApiError.bare(403);
         }

@@ -45,7 +45,8 @@ public final class MeshApiHandler extends AbstractHandler {
         String mx = "/messageexchange";
         String mb = mx + "/{mailbox}";
         Router r = new Router();
-        for (String ping : new String[] {mx + "/_ping", "/_ping", "/health", "/healthcheck", "/_status"}) {
+        for (String ping : new String[] {mx + "/_ping", mx + "/deepping", "/_ping", "/health", "/healthcheck",
+                "/_status"}) {
             r.api("GET", ping, lookup::ping);
         }
         r.admin("POST", "/admin/reset", admin::reset)
@@ -62,13 +63,18 @@ public final class MeshApiHandler extends AbstractHandler {
         for (String prefix : new String[] {"/admin", mx + "/admin"}) {
             r.admin("DELETE", prefix + "/reset", admin::reset)
                     .admin("DELETE", prefix + "/reset/{mailbox}", admin::resetMailbox)
-                    .admin("GET", prefix + "/message/{messageId}", admin::message);
+                    .admin("GET", prefix + "/message/{messageId}", admin::message)
+                    .admin("POST", prefix + "/message/{messageId}/event", admin::messageEvent)
+                    .admin("GET", prefix + "/mailbox/{mailbox}", admin::mailbox);
         }
         r.admin("POST", mx + "/admin/report", admin::injectReport);
         r.api("GET", mx + "/endpointlookup/{ods}/{workflow}", lookup::endpointLookup)
                 .api("GET", mx + "/workflowsearch/{workflow}", lookup::workflowSearch)
+                // mailbox details are part of MESH's API, without authentication as in the public sandbox
+                .api("GET", mx + "/mailbox/{mailbox}", admin::mailbox)
                 .api("GET", mb, inbox::handshake)
                 .api("POST", mb, inbox::handshake)
+                .api("POST", mb + "/update", inbox::update)
                 .api("POST", mb + "/outbox", send::send)
                 .api("GET", mb + "/outbox/tracking", tracking::byMessageId)
                 .api("GET", mb + "/outbox/tracking/{localId}", tracking::byLocalId)

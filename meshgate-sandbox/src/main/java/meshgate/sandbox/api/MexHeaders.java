@@ -14,7 +14,10 @@ final class MexHeaders {
         {MeshHeaders.TO, "100"}, {MeshHeaders.WORKFLOW_ID, "300"}, {MeshHeaders.FILE_NAME, "300"},
         {MeshHeaders.CHUNK_RANGE, "20"}, {MeshHeaders.LOCAL_ID, "300"}, {MeshHeaders.SUBJECT, "500"},
         {"mex-partnerid", "500"}, {MeshHeaders.CONTENT_CHECKSUM, "100"}, {"mex-content-type", "100"},
+        {MeshHeaders.CONTENT_ENCRYPTED, "20"}, {MeshHeaders.CONTENT_COMPRESSED, "20"},
     };
+    /** How the public sandbox describes a header it refuses as malformed (its code-map text is not used there). */
+    private static final String MALFORMED = "MalformedControlFile";
 
     private MexHeaders() {
     }
@@ -36,13 +39,13 @@ final class MexHeaders {
                 throw ApiError.invalid("header", limit[0], "ensure this value has at most " + limit[1] + " characters");
             }
             if (value != null && CONTROL.matcher(value).find()) {
-                throw ApiError.mesh(400, "TRANSFER", "06", "Malformed control file");
+                throw ApiError.mesh(400, "TRANSFER", "06", MALFORMED);
             }
         }
         for (String name : new String[] {MeshHeaders.TO, MeshHeaders.WORKFLOW_ID, MeshHeaders.CONTENT_CHECKSUM}) {
             String value = exchange.header(name);
             if (value != null && value.trim().toLowerCase(Locale.ROOT).matches("^https?://.*")) {
-                throw ApiError.mesh(400, "TRANSFER", "06", "Malformed control file");
+                throw ApiError.mesh(400, "TRANSFER", "06", MALFORMED);
             }
         }
         String checksum = exchange.header(MeshHeaders.CONTENT_CHECKSUM);

@@ -44,7 +44,7 @@ final class SendEndpoints {
 
     Reply chunk(Exchange ex) throws IOException {
         String sender = ex.mailboxParam(0);
-        String messageId = ex.param(1);
+        String messageId = ex.messageIdParam(1);
         int number = chunkNumber(ex.param(2));
         ctx.auth().authenticate(ex, sender);
         StoredMessage message = ctx.store().find(messageId).orElseThrow(() -> ApiError.bare(404));

@@ -1,6 +1,7 @@
 package meshgate.sandbox.api;
 
 import java.util.List;
+import java.util.Locale;
 import meshgate.sandbox.store.StoredMessage;
 
 /**
@@ -20,7 +21,8 @@ final class TrackingEndpoints {
     Reply byMessageId(Exchange ex) {
         String mailbox = ex.mailboxParam(0);
         ctx.auth().authenticate(ex, mailbox);
-        String messageId = ex.query("messageID").filter(id -> !id.isBlank())
+        String messageId = ex.query("messageID").map(id -> id.trim().toUpperCase(Locale.ROOT))
+                .filter(id -> !id.isBlank())
                 .orElseThrow(() -> ApiError.invalid("query", "messageID", "field required"));
         StoredMessage message = sentBy(mailbox, messageId);
         ApiVersion version = ex.version();
@@ -30,7 +32,7 @@ final class TrackingEndpoints {
     Reply byPathId(Exchange ex) {
         String mailbox = ex.mailboxParam(0);
         ctx.auth().authenticate(ex, mailbox);
-        return Reply.json(200, view.v2(sentBy(mailbox, ex.param(1))), ApiVersion.V2);
+        return Reply.json(200, view.v2(sentBy(mailbox, ex.messageIdParam(1))), ApiVersion.V2);
     }
 
     Reply byLocalId(Exchange ex) {

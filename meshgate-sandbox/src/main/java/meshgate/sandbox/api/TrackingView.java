@@ -109,6 +109,59 @@ final class TrackingView {
         return node;
     }
 
+    /**
+     * The public sandbox's admin view of a stored message ({@code GET /admin/message/{id}}): snake_case, ISO times,
+     * Title-case status and type, absent values left out; a DATA message's failure is in {@code failure_*}, a
+     * report's in {@code status_*}.
+     */
+    ObjectNode details(StoredMessage message) {
+        MessageEnvelope e = message.envelope();
+        MessageState s = message.state();
+        Optional<SandboxMailbox> recipient = directory.find(e.recipient());
+        Optional<SandboxMailbox> sender = directory.find(e.sender());
+        boolean failed = !s.status().successful();
+        ObjectNode node = json.createObjectNode();
+        node.put("checksum", orEmpty(e.checksum()));
+        node.put("chunk_count", e.totalChunks());
+        node.put("content_encoding", orEmpty(e.contentEncoding()));
+        put(node, "download_timestamp", iso(s.acknowledgedAt()));
+        put(node, "expiry_time", iso(expiresAt(message)));
+        if (failed && !e.isReport()) {
+            put(node, "failure_date", iso(s.statusTimestamp()));
+            put(node, "failure_diagnostic", s.statusDescription());
+        }
+        node.put("filename", e.fileName());
+        node.put("file_size", fileSize(e));
+        node.put("is_compressed", e.compressed());
+        node.put("is_encrypted", e.encrypted());
+        put(node, "linked_msg_id", e.linkedMessageId());
+        node.put("local_id", orEmpty(e.localId()));
+        node.put("message_id", e.messageId());
+        node.put("message_type", titleCase(e.messageType()));
+        party(node, "recipient", e.recipient(), recipient);
+        party(node, "sender", e.sender(), sender);
+        node.put("status", s.status().v1());
+        if (e.isReport()) {
+            put(node, "status_code", s.statusCode());
+            put(node, "status_description", s.statusDescription());
+            put(node, "status_event", s.statusEvent());
+            put(node, "status_timestamp", iso(s.statusTimestamp()));
+        }
+        node.put("status_success", !e.isReport() && !failed ? "SUCCESS" : "ERROR");
+        node.put("subject", orEmpty(e.subject()));
+        put(node, "upload_timestamp", iso(e.uploadedAt()));
+        node.put("workflow_id", e.workflowId());
+        return node;
+    }
+
+    private static void party(ObjectNode node, String role, String id, Optional<SandboxMailbox> mailbox) {
+        node.put(role, orEmpty(id));
+        node.put(role + "_name", mailbox.map(SandboxMailbox::name).orElse(""));
+        node.put(role + "_ods_code", mailbox.map(SandboxMailbox::odsCode).orElse(""));
+        node.put(role + "_org_code", mailbox.map(SandboxMailbox::odsCode).orElse(""));
+        node.put(role + "_org_name", "");
+    }
+
     private Instant expiresAt(StoredMessage message) {
         Instant from = message.state().acceptedAt() != null ? message.state().acceptedAt()
                 : message.envelope().uploadedAt();
