@@ -202,6 +202,21 @@ class PublicSandboxParityTest {
     }
 
     @Test
+    void authenticationIsCheckedBeforeTheRequestHeaders() throws Exception {
+        String badToken = meshgate.protocol.AuthToken.create("X26ABC1", "wrong", MeshTestClient.SHARED_KEY,
+                java.util.UUID.randomUUID().toString(), 1, java.time.Instant.now()).header();
+
+        HttpResponse<String> handshake = client.send(client.request(null, "/messageexchange/X26ABC1")
+                .header("Authorization", badToken).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(handshake.statusCode()).as("handshake without mex-ClientVersion and a bad token").isEqualTo(403);
+
+        HttpResponse<String> send = client.send(client.request(null, "/messageexchange/X26ABC1/outbox")
+                .header("Authorization", badToken).header("mex-WorkflowID", "https://example.org")
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build());
+        assertThat(send.statusCode()).as("send without mex-To, a malformed workflow and a bad token").isEqualTo(403);
+    }
+
+    @Test
     void richInboxTakesMaxResultsFromOneTo2000() throws Exception {
         send(Map.of());
         send(Map.of());

@@ -25,10 +25,11 @@ final class InboxEndpoints {
 
     Reply handshake(Exchange ex) {
         String mailbox = ex.mailboxParam(0);
+        // MESH checks the token before the request's own headers: a bad token is a 403 whatever else is wrong.
+        ctx.auth().authenticate(ex, mailbox);
         MexHeaders.required(ex, MeshHeaders.CLIENT_VERSION);
         MexHeaders.required(ex, MeshHeaders.OS_NAME);
         MexHeaders.required(ex, MeshHeaders.OS_VERSION);
-        ctx.auth().authenticate(ex, mailbox);
         if (ex.version() == ApiVersion.V1) {
             return Reply.json(200, ctx.json().createObjectNode().put("mailboxId", mailbox), ApiVersion.V1);
         }

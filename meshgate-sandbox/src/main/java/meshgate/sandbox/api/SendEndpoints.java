@@ -25,10 +25,11 @@ final class SendEndpoints {
 
     Reply send(Exchange ex) throws IOException {
         String sender = ex.mailboxParam(0);
+        // MESH checks the token before the request's own headers: a bad token is a 403 whatever else is wrong.
+        ctx.auth().authenticate(ex, sender);
         String to = MexHeaders.required(ex, MeshHeaders.TO);
         MexHeaders.required(ex, MeshHeaders.WORKFLOW_ID);
         MexHeaders.validateSend(ex);
-        ctx.auth().authenticate(ex, sender);
         String encoding = MexHeaders.contentEncoding(ex);
         if (to.isBlank()) {
             throw ApiError.mesh(400, "SEND", "08", "TO_DTS missing");
