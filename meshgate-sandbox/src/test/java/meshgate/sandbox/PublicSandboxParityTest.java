@@ -217,6 +217,27 @@ class PublicSandboxParityTest {
     }
 
     @Test
+    void aReportSaysItHasNoChunks() throws Exception {
+        HttpResponse<String> injected = client.send(client.request(null, "/messageexchange/admin/report")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"mailbox_id\":\"X26ABC1\",\"code\":\"14\",\"description\":\"not collected\","
+                                + "\"workflow_id\":\"TEST_WORKFLOW\"}")).build());
+        String reportId = JSON.readTree(injected.body()).path("message_id").asText();
+
+        HttpResponse<String> download = client.get("X26ABC1", "/messageexchange/X26ABC1/inbox/" + reportId);
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEmpty();
+        assertThat(download.headers().firstValue("mex-messagetype")).contains("REPORT");
+        assertThat(download.headers().firstValue("mex-chunk-range")).contains("1:0");
+        assertThat(download.headers().firstValue("mex-total-chunks")).contains("0");
+        HttpResponse<String> head = client.send(client.request("X26ABC1", "/messageexchange/X26ABC1/inbox/" + reportId)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(head.headers().firstValue("mex-chunk-range")).contains("1:0");
+        assertThat(JSON.readTree(client.get(null, "/admin/message/" + reportId).body()).path("chunk_count").asInt())
+                .isZero();
+    }
+
+    @Test
     void richInboxTakesMaxResultsFromOneTo2000() throws Exception {
         send(Map.of());
         send(Map.of());

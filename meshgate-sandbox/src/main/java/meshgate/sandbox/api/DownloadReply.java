@@ -50,7 +50,7 @@ final class DownloadReply {
                 .header("Mex-To", e.recipient())
                 .header("Mex-WorkflowID", e.workflowId())
                 .header("Mex-Chunk-Range", chunk + ":" + total)
-                .header("Mex-Total-Chunks", Integer.toString(Math.max(total, 1)))
+                .header("Mex-Total-Chunks", Integer.toString(total))
                 .header("Mex-AddressType", "ALL")
                 .header("Mex-LocalID", e.localId())
                 .header("Mex-PartnerID", e.partnerId())

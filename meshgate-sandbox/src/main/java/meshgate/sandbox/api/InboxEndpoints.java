@@ -148,11 +148,12 @@ final class InboxEndpoints {
         if (!mailbox.equals(message.envelope().recipient())) {
             throw ApiError.bare(403);
         }
-        if (chunk > message.envelope().totalChunks()) {
-            throw ApiError.noSuchMessage();
-        }
         if (!message.status().downloadable()) {
             throw ApiError.gone().withMessageId(message.id());
+        }
+        // A report has no chunks; MESH answers any chunk of it with its headers and an empty body.
+        if (!message.envelope().isReport() && chunk > message.envelope().totalChunks()) {
+            throw ApiError.noSuchMessage();
         }
         return DownloadReply.of(ctx.store(), message, chunk, ex, ctx.gzipOnTheFly());
     }

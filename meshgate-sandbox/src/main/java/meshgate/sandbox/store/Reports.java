@@ -2,7 +2,10 @@ package meshgate.sandbox.store;
 
 import java.time.Instant;
 
-/** REPORT messages: raised by the central system (no sender), empty body, status fields saying what happened. */
+/**
+ * REPORT messages: raised by the central system (no sender), no chunks (MESH says {@code 1:0}; a download is one empty
+ * body), status fields saying what happened.
+ */
 public final class Reports {
     private Reports() {
     }
@@ -19,7 +22,7 @@ public final class Reports {
             String localId, String fileName, String linkedMessageId, Instant now, long arrival, String code,
             String event, String description) {
         MessageEnvelope envelope = new MessageEnvelope(reportId, "REPORT", null, recipient, workflowId, subject,
-                localId, null, fileName, null, null, false, false, null, 1, now, linkedMessageId);
+                localId, null, fileName, null, null, false, false, null, 0, now, linkedMessageId);
         MessageState state = MessageState.uploading().accepted(now, arrival).withStatusFields(code, event, description,
                 now);
         return new StoredMessage(envelope, state);
