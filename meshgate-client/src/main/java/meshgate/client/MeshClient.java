@@ -664,7 +664,7 @@ public final class MeshClient implements AutoCloseable {
         return http.execute("download chunk " + number, r -> r.url(http.url(path)).get(), response -> {
             String range = response.header(MeshHeaders.CHUNK_RANGE);
             try {
-                if (range != null && ChunkRange.parse(range).number() != number) {
+                if (range != null && ChunkRange.parseAnswered(range).number() != number) {
                     throw new IOException("MESH answered chunk " + range + " when asked for chunk " + number);
                 }
             } catch (IllegalArgumentException malformed) {

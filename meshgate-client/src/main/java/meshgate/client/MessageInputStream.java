@@ -32,7 +32,7 @@ public final class MessageInputStream extends InputStream {
         this.messageId = messageId;
         this.metadata = MeshClient.metadataOf(first, messageId);
         this.totalChunks = first.header(MeshHeaders.CHUNK_RANGE) == null
-                ? 1 : ChunkRange.parse(first.header(MeshHeaders.CHUNK_RANGE)).total();
+                ? 1 : ChunkRange.parseAnswered(first.header(MeshHeaders.CHUNK_RANGE)).total();
         open(1, first);
     }
 

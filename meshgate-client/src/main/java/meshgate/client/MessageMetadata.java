@@ -66,6 +66,6 @@ public record MessageMetadata(Map<String, String> headers) {
     }
 
     public int totalChunks() {
-        return header(MeshHeaders.CHUNK_RANGE).map(v -> ChunkRange.parse(v).total()).orElse(1);
+        return header(MeshHeaders.CHUNK_RANGE).map(v -> ChunkRange.parseAnswered(v).total()).orElse(1);
     }
 }

@@ -31,6 +31,17 @@ public record ChunkRange(int number, int total) {
         }
     }
 
+    /**
+     * Reads the range a download answered with. A report has no chunks, and MESH's sandbox says so with a total of
+     * 0 ({@code 1:0}); a reader still has one (empty) body to read, so that is chunk 1 of 1.
+     */
+    public static ChunkRange parseAnswered(String value) {
+        if (value != null && value.trim().matches("1\\s*:\\s*0")) {
+            return single();
+        }
+        return parse(value);
+    }
+
     public boolean isLast() {
         return number == total;
     }
