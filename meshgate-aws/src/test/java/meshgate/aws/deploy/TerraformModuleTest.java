@@ -83,40 +83,36 @@ class TerraformModuleTest {
     private static final String BUCKET = "${aws_s3_bucket.mesh.arn}";
     private static final String TABLE = "${aws_dynamodb_table.ledger.arn}";
     private static final String KEY = "${aws_kms_key.mesh.arn}";
-    private static final Set<String> LEDGER = Set.of(
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query");
-    private static final Set<String> SETTINGS = Set.of(
-            "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "secretsmanager:GetSecretValue",
-            "kms:Decrypt");
-    private static final Set<String> LOGS = Set.of("logs:CreateLogStream", "logs:PutLogEvents");
+    private static final String EVENT_BUS = "${local.event_bus_arn}";
+    private static final Set<String> LEDGER = grant(Set.of(
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"),
+            TABLE, TABLE + "/index/by_state");
     private static final Set<String> QUEUE_CONSUMER = Set.of(
             "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
             "sqs:SendMessage");
+    private static final Set<String> BUCKET_KEY = grant(Set.of("kms:Decrypt", "kms:GenerateDataKey"), KEY);
+    private static final Set<String> LOOK_UP_ABSENT_KEYS = grant(Set.of("s3:ListBucket"), BUCKET);
 
-    /** Function -> every action its role may be allowed; what the function's code does and nothing more. */
-    private static final Map<String, Set<String>> ALLOWED_ACTIONS = Map.of(
-            "send", union(LEDGER, SETTINGS, LOGS, QUEUE_CONSUMER,
-                    Set.of("s3:GetObject", "s3:DeleteObject", "s3:PutObject", "s3:AbortMultipartUpload",
-                            "s3:ListBucket", "kms:GenerateDataKey", "events:PutEvents")),
-            "poll", union(LEDGER, SETTINGS, LOGS, Set.of("sqs:SendMessage")),
-            "fetch", union(LEDGER, SETTINGS, LOGS, QUEUE_CONSUMER,
-                    Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
-                            "s3:ListMultipartUploadParts", "s3:ListBucket", "kms:GenerateDataKey",
-                            "events:PutEvents")),
-            "handshake", union(SETTINGS, LOGS),
-            "track", union(LEDGER, SETTINGS, LOGS, Set.of("events:PutEvents")));
-
-    /** Function -> every resource its role may name. */
-    private static final Map<String, Set<String>> ALLOWED_RESOURCES = Map.of(
-            "send", union(settingsResources("send"), Set.of(KEY, BUCKET, BUCKET + "/outbound/*", BUCKET + "/sent/*", BUCKET + "/failed/*",
-                    TABLE, TABLE + "/index/by_state", "${aws_sqs_queue.send.arn}", "${local.event_bus_arn}")),
-            "poll", union(settingsResources("poll"), Set.of(TABLE, TABLE + "/index/by_state",
-                    "${aws_sqs_queue.fetch.arn}")),
-            "fetch", union(settingsResources("fetch"), Set.of(KEY, BUCKET, BUCKET + "/inbound/*", TABLE,
-                    TABLE + "/index/by_state", "${aws_sqs_queue.fetch.arn}", "${local.event_bus_arn}")),
-            "handshake", settingsResources("handshake"),
-            "track", union(settingsResources("track"), Set.of(TABLE, TABLE + "/index/by_state",
-                    "${local.event_bus_arn}")));
+    /**
+     * Function -> every permission its role may have, as "action resource": what the function's code does and
+     * nothing more.
+     */
+    private static final Map<String, Set<String>> ALLOWED = Map.of(
+            "send", union(settings("send"), LEDGER, BUCKET_KEY, LOOK_UP_ABSENT_KEYS,
+                    grant(Set.of("s3:GetObject", "s3:DeleteObject"), BUCKET + "/outbound/*"),
+                    grant(Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"),
+                            BUCKET + "/sent/*", BUCKET + "/failed/*"),
+                    grant(QUEUE_CONSUMER, "${aws_sqs_queue.send.arn}"),
+                    grant(Set.of("events:PutEvents"), EVENT_BUS)),
+            "poll", union(settings("poll"), LEDGER,
+                    grant(Set.of("sqs:SendMessage"), "${aws_sqs_queue.fetch.arn}")),
+            "fetch", union(settings("fetch"), LEDGER, BUCKET_KEY, LOOK_UP_ABSENT_KEYS,
+                    grant(Set.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload",
+                            "s3:ListMultipartUploadParts"), BUCKET + "/inbound/*"),
+                    grant(QUEUE_CONSUMER, "${aws_sqs_queue.fetch.arn}"),
+                    grant(Set.of("events:PutEvents"), EVENT_BUS)),
+            "handshake", settings("handshake"),
+            "track", union(settings("track"), LEDGER, grant(Set.of("events:PutEvents"), EVENT_BUS)));
 
     private HclModule module;
 
@@ -151,10 +147,8 @@ class TerraformModuleTest {
             List<JsonNode> statements = statements(module.data("aws_iam_policy_document", function).orElseThrow());
             assertThat(statements).as("%s's statements", function)
                     .allSatisfy(s -> assertThat(s.path("effect").asText("Allow")).isEqualTo("Allow"));
-            assertThat(actions(statements)).as("%s's actions", function)
-                    .containsExactlyInAnyOrderElementsOf(ALLOWED_ACTIONS.get(function));
-            assertThat(resources(statements)).as("%s's resources", function)
-                    .containsExactlyInAnyOrderElementsOf(ALLOWED_RESOURCES.get(function));
+            assertThat(permissions(statements)).as("%s's permissions", function)
+                    .containsExactlyInAnyOrderElementsOf(ALLOWED.get(function));
         }
         JsonNode rolePolicy = module.resource("aws_iam_role_policy", "function").orElseThrow();
         assertThat(rolePolicy.path("for_each").asText()).isEqualTo("${local.function_policies}");
@@ -388,9 +382,36 @@ class TerraformModuleTest {
         return names;
     }
 
-    private static Set<String> settingsResources(String function) {
-        return Set.of("${local.settings_parameter_arns}", "${local.settings_secret_arns}", "${local.secrets_kms_key_arns}",
-                "${aws_cloudwatch_log_group.function[\"" + function + "\"].arn}:*");
+    /** Each "action resource" pair a policy's statements allow. */
+    private static Set<String> permissions(List<JsonNode> statements) {
+        Set<String> pairs = new TreeSet<>();
+        for (JsonNode statement : statements) {
+            for (String resource : resources(List.of(statement))) {
+                pairs.addAll(grant(actions(List.of(statement)), resource));
+            }
+        }
+        return pairs;
+    }
+
+    private static Set<String> grant(Set<String> actions, String... resources) {
+        Set<String> pairs = new TreeSet<>();
+        for (String action : actions) {
+            for (String resource : resources) {
+                pairs.add(action + " " + resource);
+            }
+        }
+        return pairs;
+    }
+
+    /** What every function has: its settings (SSM, or Secrets Manager and their keys) and its own log group. */
+    private static Set<String> settings(String function) {
+        return union(
+                grant(Set.of("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"),
+                        "${local.settings_parameter_arns}"),
+                grant(Set.of("secretsmanager:GetSecretValue"), "${local.settings_secret_arns}"),
+                grant(Set.of("kms:Decrypt"), "${local.secrets_kms_key_arns}"),
+                grant(Set.of("logs:CreateLogStream", "logs:PutLogEvents"),
+                        "${aws_cloudwatch_log_group.function[\"" + function + "\"].arn}:*"));
     }
 
     @SafeVarargs
