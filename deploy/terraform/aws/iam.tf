@@ -31,7 +31,7 @@ resource "aws_iam_role_policy" "function" {
 # In a VPC, Lambda attaches each function through network interfaces its role must be allowed to manage; EC2 does
 # not scope these actions to resources.
 resource "aws_iam_role_policy" "vpc_access" {
-  for_each = local.vpc_enabled ? local.functions : {}
+  for_each = { for name, function in local.functions : name => function if local.vpc_enabled }
 
   name   = "${local.name}-${each.key}-vpc-access"
   role   = aws_iam_role.function[each.key].id
