@@ -187,6 +187,16 @@ class TerraformModuleTest {
     }
 
     @Test
+    void everyFunctionLogsToItsOwnGroupKeptForCloudwatchRetentionInDays() {
+        JsonNode group = module.resource("aws_cloudwatch_log_group", "function").orElseThrow();
+        assertThat(group.path("for_each").asText()).isEqualTo("${local.functions}");
+        assertThat(group.path("retention_in_days").asText()).isEqualTo("${var.cloudwatch_retention_in_days}");
+        assertThat(group.path("kms_key_id").asText()).isEqualTo(KEY);
+        assertThat(module.resource("aws_lambda_function", "function").orElseThrow().path("logging_config").get(0)
+                .path("log_group").asText()).isEqualTo("${aws_cloudwatch_log_group.function[each.key].name}");
+    }
+
+    @Test
     void fetchConcurrencyIsBoundedByGetMessageMaxConcurrency() {
         assertThat(module.local("functions").path("fetch").path("reserved_concurrency").asText())
                 .isEqualTo("${var.get_message_max_concurrency}");
