@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                     + "script can loop over them, and a summary with MESH's approximate inbox count on standard "
                     + "error. With --json, prints MESH's own inbox answer instead, with the ids of every page:",
             "  {\"messages\": [\"ID1\", \"ID2\"],",
-            "   \"links\": {\"self\": \"/messageexchange/X26ABC1/inbox?max_results=500\"}, \"approx_inbox_count\": 2}",
+            "   \"links\": {\"self\": \"/messageexchange/X26ABC1/inbox\"}, \"approx_inbox_count\": 2}",
             "%nMESH asks clients to check an inbox no more often than every 5 minutes.",
             "%nExample:",
             "  for id in $(meshgate inbox); do",
@@ -52,7 +52,9 @@ final class InboxCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of one id per line.")
     boolean json;
 
-    @Option(names = "--page-size", paramLabel = "N", defaultValue = "500",
+    private static final int DEFAULT_PAGE_SIZE = 500;
+
+    @Option(names = "--page-size", paramLabel = "N", defaultValue = "" + DEFAULT_PAGE_SIZE,
             description = "Message ids asked of MESH per page, 10 to 5000 (default: ${DEFAULT-VALUE}; MESH serves "
                     + "at most 500).")
     int pageSize;
@@ -80,10 +82,16 @@ final class InboxCommand implements Callable<Integer> {
             ObjectNode result = JSON.createObjectNode();
             ArrayNode messages = result.putArray("messages");
             ids.forEach(messages::add);
-            String filter = workflow == null ? ""
-                    : "&workflow_filter=" + URLEncoder.encode(workflow, StandardCharsets.UTF_8);
-            result.putObject("links").put("self", "/messageexchange/" + mailbox + "/inbox?max_results=" + pageSize
-                    + filter);
+            // As MESH writes it: only the query that differs from the defaults (max_results 500, no filter)
+            List<String> query = new ArrayList<>();
+            if (pageSize != DEFAULT_PAGE_SIZE) {
+                query.add("max_results=" + pageSize);
+            }
+            if (workflow != null) {
+                query.add("workflow_filter=" + URLEncoder.encode(workflow, StandardCharsets.UTF_8));
+            }
+            result.putObject("links").put("self", "/messageexchange/" + mailbox + "/inbox"
+                    + (query.isEmpty() ? "" : "?" + String.join("&", query)));
             result.put("approx_inbox_count", approximateCount);
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         } else {

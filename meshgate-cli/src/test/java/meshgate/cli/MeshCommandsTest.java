@@ -129,7 +129,8 @@ class MeshCommandsTest {
         assertThat(sent.exitCode()).as(sent.toString()).isZero();
         String messageId = sent.out().strip();
         assertThat(messageId).isNotBlank().doesNotContain("\n");
-        assertThat(sent.err()).startsWith("sent 13.0 MiB in ");
+        // A slow machine may print progress lines first; the summary is the line that ends the send
+        assertThat(sent.err()).containsPattern("(?m)(^|\r)sent 13\\.0 MiB in ");
 
         Path received = dir.resolve("in/export.bin");
         CliRun got = meshgate("get", messageId, "-o", received.toString(), "--headers", "--mailbox", "X26ABC2");
@@ -185,7 +186,7 @@ class MeshCommandsTest {
         assertThat(fields).as("MESH's own inbox shape").containsExactlyInAnyOrder("messages", "links",
                 "approx_inbox_count");
         assertThat(result.path("links").path("self").asText())
-                .isEqualTo("/messageexchange/X26ABC2/inbox?max_results=500&workflow_filter=TEST_WORKFLOW2");
+                .isEqualTo("/messageexchange/X26ABC2/inbox?workflow_filter=TEST_WORKFLOW2");
         assertThat(result.path("links").has("next")).as("every page was followed").isFalse();
         assertThat(result.path("messages")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrderElementsOf(sent.subList(0, 2));
