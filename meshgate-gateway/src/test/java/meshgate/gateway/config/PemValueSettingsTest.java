@@ -63,6 +63,29 @@ class PemValueSettingsTest {
                 .hasMessageNotContaining("very-secret-key");
     }
 
+    @Test
+    void aPrivateKeyWrittenIntoASettingsFileThatOthersCanReadIsWarnedAbout() throws Exception {
+        IssuedCertificate client = CertificateAuthority.create("PEM value CA").issueClient("X26ABC1");
+        String keyPem = pem(client::writePrivateKeyPkcs8Pem);
+        Path file = write("meshgate.yaml", "shared_key: {env: MESH_SHARED_KEY}\n"
+                + "mailboxes: [{mailbox_id: X26ABC1, password: {env: MESH_PASSWORD}}]\n"
+                + "certificate: |\n" + indent(pem(client::writeCertificatePem))
+                + "private_key: |\n" + indent(keyPem));
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            GatewayConfigLoader.load(file, Map.of("MESH_SHARED_KEY", "TestKey", "MESH_PASSWORD", "password"));
+        } finally {
+            System.setErr(err);
+        }
+
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("event=settings_file_readable_by_others", "secrets=private_key")
+                .doesNotContain(keyPem.lines().skip(1).findFirst().orElseThrow());
+    }
+
     private interface Writer {
         void write(Path file);
     }
