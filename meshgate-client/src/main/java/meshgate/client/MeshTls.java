@@ -72,7 +72,7 @@ public final class MeshTls {
 
     /** No client certificate; servers trusted only through the given CA bundle (PEM, root first). */
     public static MeshTls trusting(Path caBundle) {
-        return new MeshTls(null, trustManager(readCertificates(caBundle)), true);
+        return trusting(PemText.read(caBundle));
     }
 
     /**
@@ -81,20 +81,66 @@ public final class MeshTls {
      * and the CA bundle to trust the server by ({@code null} for the JVM's roots).
      */
     public static MeshTls fromPem(Path certificate, Path privateKey, char[] passphrase, Path caBundle) {
+        return fromPem(PemText.read(certificate), PemText.read(privateKey), passphrase,
+                caBundle == null ? null : PemText.read(caBundle));
+    }
+
+    /**
+     * Mutual TLS from PEM text, wherever it was kept (a file, a secret store): as {@link #fromPem(Path, Path, char[],
+     * Path)}. Errors name each text by its {@link PemText#source()}, never by its content.
+     */
+    public static MeshTls fromPem(PemText certificate, PemText privateKey, char[] passphrase, PemText caBundle) {
         List<X509Certificate> chain = readCertificates(certificate);
         PrivateKey key = readPrivateKey(privateKey, passphrase);
         KeyStore store = emptyKeyStore();
         try {
             store.setKeyEntry("mesh-client", key, new char[0], chain.toArray(new Certificate[0]));
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("private key " + privateKey + " does not fit certificate " + certificate, e);
+            throw new IllegalArgumentException("private key " + privateKey.source() + " does not fit certificate "
+                    + certificate.source(), e);
         }
         return new MeshTls(keyManagers(store, new char[0]),
                 trustManager(caBundle == null ? null : readCertificates(caBundle)), true);
     }
 
+    /** No client certificate; servers trusted only through the given CA bundle (PEM text, root first). */
+    public static MeshTls trusting(PemText caBundle) {
+        return new MeshTls(null, trustManager(readCertificates(caBundle)), true);
+    }
+
+    /**
+     * PEM text and where it came from ({@code source}: a path, or a description such as {@code ssm /a/b}), so that
+     * an error can say which without showing a key.
+     */
+    public record PemText(String text, String source) {
+        public PemText {
+            java.util.Objects.requireNonNull(text, "text");
+            java.util.Objects.requireNonNull(source, "source");
+        }
+
+        /** The content of a PEM file; the file's path is its source. */
+        public static PemText read(Path file) {
+            try {
+                return new PemText(Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII),
+                        file.toString());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + file + ": " + e.getClass().getSimpleName(), e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "PemText[" + source + "]";
+        }
+    }
+
     /** Mutual TLS from a PKCS#12 file holding the client certificate and key. */
     public static MeshTls fromPkcs12(Path pkcs12, char[] password, Path caBundle) {
+        return fromPkcs12(pkcs12, password, caBundle == null ? null : PemText.read(caBundle));
+    }
+
+    /** Mutual TLS from a PKCS#12 file, trusting the server through a CA bundle given as PEM text. */
+    public static MeshTls fromPkcs12(Path pkcs12, char[] password, PemText caBundle) {
         KeyStore store;
         try (InputStream in = Files.newInputStream(pkcs12)) {
             store = KeyStore.getInstance("PKCS12");
@@ -165,34 +211,46 @@ public final class MeshTls {
     }
 
     static List<X509Certificate> readCertificates(Path pem) {
-        try (InputStream in = Files.newInputStream(pem)) {
+        return readCertificates(PemText.read(pem));
+    }
+
+    static List<X509Certificate> readCertificates(PemText pem) {
+        try (InputStream in = new java.io.ByteArrayInputStream(
+                pem.text().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
             Collection<? extends Certificate> all = CertificateFactory.getInstance("X.509").generateCertificates(in);
             List<X509Certificate> certificates = new ArrayList<>();
             for (Certificate certificate : all) {
                 certificates.add((X509Certificate) certificate);
             }
             if (certificates.isEmpty()) {
-                throw new IllegalArgumentException("no certificate in " + pem);
+                throw new IllegalArgumentException("no certificate in " + pem.source());
             }
             return certificates;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot read certificates from " + pem + ": " + e.getMessage(), e);
+            // The provider's message may quote what it could not parse, which could be a key: it is left out.
+            throw new IllegalArgumentException("cannot read certificates from " + pem.source() + ": not PEM "
+                    + "certificates (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 
     static PrivateKey readPrivateKey(Path pem, char[] passphrase) {
-        try (Reader reader = Files.newBufferedReader(pem); PEMParser parser = new PEMParser(reader)) {
+        return readPrivateKey(PemText.read(pem), passphrase);
+    }
+
+    static PrivateKey readPrivateKey(PemText pem, char[] passphrase) {
+        String source = pem.source();
+        try (Reader reader = new java.io.StringReader(pem.text()); PEMParser parser = new PEMParser(reader)) {
             Object object = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
                 InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
                         .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
-                        .build(requirePassphrase(passphrase, pem));
+                        .build(requirePassphrase(passphrase, source));
                 return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
             }
             if (object instanceof PEMEncryptedKeyPair encrypted) {
                 return converter.getKeyPair(encrypted.decryptKeyPair(
-                        new JcePEMDecryptorProviderBuilder().build(requirePassphrase(passphrase, pem)))).getPrivate();
+                        new JcePEMDecryptorProviderBuilder().build(requirePassphrase(passphrase, source)))).getPrivate();
             }
             if (object instanceof PEMKeyPair pair) {
                 return converter.getKeyPair(pair).getPrivate();
@@ -200,15 +258,17 @@ public final class MeshTls {
             if (object instanceof PrivateKeyInfo info) {
                 return converter.getPrivateKey(info);
             }
-            throw new IllegalArgumentException("no private key in " + pem);
+            throw new IllegalArgumentException("no private key in " + source);
         } catch (PKCSException | OperatorCreationException | org.bouncycastle.openssl.EncryptionException e) {
-            throw new IllegalArgumentException("cannot decrypt private key " + pem + ": wrong passphrase?", e);
+            throw new IllegalArgumentException("cannot decrypt private key " + source + ": wrong passphrase?", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read private key " + pem + ": " + e.getMessage(), e);
+            // The parser's message may quote the text it failed on, which is a key: it is left out.
+            throw new IllegalArgumentException("cannot read private key " + source + ": not a PEM private key ("
+                    + e.getClass().getSimpleName() + ")", e);
         }
     }
 
-    private static char[] requirePassphrase(char[] passphrase, Path pem) {
+    private static char[] requirePassphrase(char[] passphrase, String pem) {
         if (passphrase == null || passphrase.length == 0) {
             throw new IllegalArgumentException("private key " + pem + " is encrypted: set private_key_passphrase");
         }

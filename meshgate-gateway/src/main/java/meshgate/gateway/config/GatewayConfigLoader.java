@@ -85,7 +85,7 @@ public final class GatewayConfigLoader {
             "use_s3_key_for_mex_filename", "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval",
             "outbound_settle_time", "handshake_interval", "tracking_interval", "sent_action", "outbound_mappings",
             "events", "mesh_jobs", "node_id", "outbound_lease", "mesh_connect_timeout", "mesh_read_timeout",
-            "mesh_retry_max_elapsed", "metrics");
+            "mesh_retry_max_elapsed", "metrics", "aws");
     /** A profile's setting displaces the top-level settings it is an alternative to. */
     private static final Map<String, List<String>> DISPLACES = Map.of(
             "base_url", List.of("mesh_env"),
@@ -158,8 +158,11 @@ public final class GatewayConfigLoader {
         Map<String, String> sources = applyProfile(root, profile.or(() -> Optional.ofNullable(
                 environment.get(PROFILE_VARIABLE)).filter(s -> !s.isBlank())), dir, environment);
         sources.putAll(applyOverrides(root, environment));
-        Section top = new Section(root, "", TOP_LEVEL, sources, dir, environment);
-        return read(top, environment);
+        try (SettingsSources stores = SettingsSources.onClassPath()) {
+            sources.putAll(stores.supply(root, dir, environment));
+            Section top = new Section(root, "", TOP_LEVEL, sources, dir, environment, stores.byKind());
+            return read(top, environment);
+        }
     }
 
     /**
@@ -368,8 +371,8 @@ public final class GatewayConfigLoader {
     }
 
     private static TlsSettings tls(Section top) {
-        Optional<Path> certificate = top.existingFile("certificate");
-        Optional<Path> privateKey = top.existingFile("private_key");
+        Optional<PemSource> certificate = top.pem("certificate");
+        Optional<PemSource> privateKey = top.pem("private_key");
         Optional<Secret> passphrase = top.secret("private_key_passphrase");
         Optional<Path> pkcs12 = top.existingFile("pkcs12");
         Optional<Secret> pkcs12Password = top.secret("pkcs12_password");
@@ -380,7 +383,7 @@ public final class GatewayConfigLoader {
         if (pkcs12Password.isPresent() && pkcs12.isEmpty()) {
             throw top.fail("pkcs12_password", "is set but pkcs12 is not");
         }
-        return new TlsSettings(certificate, privateKey, passphrase, top.existingFile("ca_bundle"), pkcs12,
+        return new TlsSettings(certificate, privateKey, passphrase, top.pem("ca_bundle"), pkcs12,
                 pkcs12Password, verifySsl(top), top.bool("verify_checks_common_name", true));
     }
 
@@ -397,7 +400,7 @@ public final class GatewayConfigLoader {
         return !disable;
     }
 
-    private static void checkPem(Section section, Optional<Path> certificate, Optional<Path> privateKey,
+    private static void checkPem(Section section, Optional<PemSource> certificate, Optional<PemSource> privateKey,
             Optional<Secret> passphrase) {
         if (certificate.isPresent() && privateKey.isEmpty()) {
             throw section.fail("private_key", "is required with certificate");
@@ -609,8 +612,8 @@ public final class GatewayConfigLoader {
             }
             return trimmed;
         });
-        Optional<Path> certificate = section.existingFile("certificate");
-        Optional<Path> privateKey = section.existingFile("private_key");
+        Optional<PemSource> certificate = section.pem("certificate");
+        Optional<PemSource> privateKey = section.pem("private_key");
         Optional<Secret> passphrase = section.secret("private_key_passphrase");
         checkPem(section, certificate, privateKey, passphrase);
         Optional<TlsSettings> tls = certificate.map(cert -> sharedTls.withClientPem(cert, privateKey.get(), passphrase));

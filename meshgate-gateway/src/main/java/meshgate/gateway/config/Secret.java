@@ -8,24 +8,32 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A password, key or passphrase, and where it comes from: written in the configuration, an environment variable, or
- * a file. Environment variables and files are read each time the value is revealed. {@link #toString} never shows
+ * A password, key or passphrase, and where it comes from: written in the configuration, an environment variable, a
+ * file, or a store that a {@link SettingsSource} reads (SSM Parameter Store, Secrets Manager). Environment variables
+ * and files are read each time the value is revealed; a store's value is read once, when the settings are loaded. {@link #toString} never shows
  * the value; {@link #source} says where it comes from without it.
  */
 public final class Secret {
     /** Far larger than any MESH password or key passphrase; stops a wrong path from being read whole. */
     private static final long MAX_FILE_BYTES = 64 * 1024;
 
-    private enum Kind { LITERAL, ENV, FILE }
+    private enum Kind { LITERAL, ENV, FILE, STORE }
 
     private final Kind kind;
     private final String reference;
     private final Map<String, String> environment;
+    /** A store's value, read when the settings were loaded; null for the other kinds. */
+    private final String stored;
 
     private Secret(Kind kind, String reference, Map<String, String> environment) {
+        this(kind, reference, environment, null);
+    }
+
+    private Secret(Kind kind, String reference, Map<String, String> environment, String stored) {
         this.kind = kind;
         this.reference = Objects.requireNonNull(reference);
         this.environment = environment;
+        this.stored = stored;
     }
 
     public static Secret literal(String value) {
@@ -46,6 +54,14 @@ public final class Secret {
         return new Secret(Kind.FILE, path.toAbsolutePath().normalize().toString(), null);
     }
 
+    /**
+     * A value read from a store, with where it came from ({@code source}, such as {@code ssm /prod-mesh/mesh/X}),
+     * which is all that {@link #source} and errors show.
+     */
+    static Secret stored(String source, String value) {
+        return new Secret(Kind.STORE, source, null, Objects.requireNonNull(value));
+    }
+
     /** The value. Throws {@link ConfigException} when the variable is unset or the file cannot be read. */
     public String reveal() {
         return switch (kind) {
@@ -58,15 +74,17 @@ public final class Secret {
                 yield value;
             }
             case FILE -> readFile(Path.of(reference));
+            case STORE -> stored;
         };
     }
 
-    /** Where the value comes from: {@code literal}, {@code env NAME} or {@code file /path}. */
+    /** Where the value comes from: {@code literal}, {@code env NAME}, {@code file /path} or a store's reference. */
     public String source() {
         return switch (kind) {
             case LITERAL -> "literal";
             case ENV -> "env " + reference;
             case FILE -> "file " + reference;
+            case STORE -> reference;
         };
     }
 

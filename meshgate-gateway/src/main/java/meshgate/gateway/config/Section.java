@@ -18,12 +18,14 @@ import java.util.function.Supplier;
  * One YAML mapping of settings being read: typed getters that name the setting in every error, and a check that
  * every key present is one this mapping allows.
  */
-final class Section {
+final class Section implements SettingsSource.Block {
     private final ObjectNode node;
     private final String prefix;
     private final Map<String, String> envSources;
     private final Path baseDir;
     private final Map<String, String> environment;
+    /** The sources that read secret references other than env and file, by kind ({@code ssm}, ...). */
+    private final Map<String, SettingsSource> stores;
 
     /**
      * @param name the mapping's own name ({@code store}, {@code mailboxes[0]}), empty for the top level
@@ -31,6 +33,12 @@ final class Section {
      */
     Section(JsonNode node, String name, Set<String> allowed, Map<String, String> envSources, Path baseDir,
             Map<String, String> environment) {
+        this(node, name, allowed, envSources, baseDir, environment, Map.of());
+    }
+
+    /** @param stores the sources of secret references other than env and file, by kind */
+    Section(JsonNode node, String name, Set<String> allowed, Map<String, String> envSources, Path baseDir,
+            Map<String, String> environment, Map<String, SettingsSource> stores) {
         if (!(node instanceof ObjectNode object)) {
             throw new ConfigException((name.isEmpty() ? "configuration" : name) + ": must be a mapping of settings");
         }
@@ -39,6 +47,7 @@ final class Section {
         this.envSources = envSources;
         this.baseDir = baseDir;
         this.environment = environment;
+        this.stores = stores;
         for (Iterator<String> keys = object.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();
             if (!allowed.contains(key)) {
@@ -50,7 +59,7 @@ final class Section {
     /** A nested mapping; when absent, an empty one so that every setting in it takes its default. */
     Section child(String key, Set<String> allowed) {
         JsonNode child = node(key).orElseGet(() -> node.objectNode());
-        return new Section(child, prefix + key, allowed, envSources, baseDir, environment);
+        return new Section(child, prefix + key, allowed, envSources, baseDir, environment, stores);
     }
 
     /** The mappings of a list setting; empty when absent. */
@@ -65,16 +74,18 @@ final class Section {
         List<Section> sections = new ArrayList<>();
         for (JsonNode element : value.get()) {
             sections.add(new Section(element, prefix + key + "[" + sections.size() + "]", allowed, envSources,
-                    baseDir, environment));
+                    baseDir, environment, stores));
         }
         return sections;
     }
 
-    boolean has(String key) {
+    @Override
+    public boolean has(String key) {
         return node(key).isPresent();
     }
 
-    Optional<String> text(String key) {
+    @Override
+    public Optional<String> text(String key) {
         Optional<JsonNode> value = node(key);
         if (value.isEmpty()) {
             return Optional.empty();
@@ -89,7 +100,8 @@ final class Section {
         return text(key).filter(s -> !s.isEmpty()).orElseThrow(() -> fail(key, "is required"));
     }
 
-    boolean bool(String key, boolean defaultValue) {
+    @Override
+    public boolean bool(String key, boolean defaultValue) {
         return text(key).map(text -> parse(key, () -> SettingFormats.bool(text))).orElse(defaultValue);
     }
 
@@ -139,7 +151,8 @@ final class Section {
     }
 
     /** A list of plain values; empty when absent. */
-    List<String> strings(String key) {
+    @Override
+    public List<String> strings(String key) {
         Optional<JsonNode> value = node(key);
         if (value.isEmpty()) {
             return List.of();
@@ -174,7 +187,8 @@ final class Section {
      * A secret: a plain value, {@code {env: NAME}} or {@code {file: path}}. Read once here so that a missing
      * variable or file is reported at start-up rather than at first use.
      */
-    Optional<Secret> secret(String key) {
+    @Override
+    public Optional<Secret> secret(String key) {
         Optional<JsonNode> value = node(key);
         if (value.isEmpty()) {
             return Optional.empty();
@@ -209,8 +223,42 @@ final class Section {
                     throw fail(key, "'" + file.asText() + "' is not a valid path");
                 }
             }
+            String kind = value.fieldNames().next();
+            JsonNode reference = value.get(kind);
+            SettingsSource store = stores.get(kind);
+            if (store != null && reference.isTextual() && !reference.asText().isBlank()) {
+                return stored(key, store, kind, reference.asText().trim());
+            }
         }
-        throw fail(key, "must be a value, {env: VARIABLE_NAME} or {file: path/to/file}");
+        throw fail(key, "must be a value, {env: VARIABLE_NAME} or {file: path/to/file}"
+                + stores.keySet().stream().sorted().map(kind -> ", {" + kind + ": name}").reduce("", String::concat));
+    }
+
+    /** A store's value is read now, so that a missing one stops start-up with the setting and the reference. */
+    private Secret stored(String key, SettingsSource store, String kind, String reference) {
+        try {
+            return Secret.stored(kind + " " + reference, store.resolve(kind, reference));
+        } catch (ConfigException e) {
+            throw fail(key, e.getMessage());
+        }
+    }
+
+    /**
+     * A PEM certificate, key or CA bundle: the path of a file that must exist now, PEM text written in place, or a
+     * secret ({@code {env: NAME}}, {@code {file: path}}, or a store's reference) whose value is the PEM text.
+     */
+    Optional<PemSource> pem(String key) {
+        Optional<JsonNode> value = node(key);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        if (value.get().isTextual() && value.get().asText().strip().startsWith("-----BEGIN ")) {
+            return Optional.of(PemSource.value(Secret.literal(value.get().asText())));
+        }
+        if (value.get().isObject()) {
+            return secret(key).map(PemSource::value);
+        }
+        return existingFile(key).map(PemSource::file);
     }
 
     /** The setting's full name, and the environment variable it came from if it did. */
@@ -220,7 +268,8 @@ final class Section {
         return variable == null ? full : full + " (from " + variable + ")";
     }
 
-    ConfigException fail(String key, String problem) {
+    @Override
+    public ConfigException fail(String key, String problem) {
         return new ConfigException(name(key) + ": " + problem);
     }
 

@@ -64,7 +64,9 @@ final class SettingsFileExposure {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String name = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
             JsonNode value = field.getValue();
-            if (isSecretName(field.getKey()) && value.isValueNode() && !value.isNull() && !value.asText().isEmpty()) {
+            boolean literalKey = field.getKey().equals("private_key") && value.asText().contains("PRIVATE KEY-----");
+            if ((isSecretName(field.getKey()) || literalKey) && value.isValueNode() && !value.isNull()
+                    && !value.asText().isEmpty()) {
                 found.add(name);
             } else {
                 collect(value, name, found);

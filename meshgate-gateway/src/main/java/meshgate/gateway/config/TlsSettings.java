@@ -7,10 +7,11 @@ import meshgate.client.MeshTls;
 
 /**
  * How to make the TLS connection to MESH: the client certificate (PEM {@code certificate} + {@code privateKey}, or a
- * {@code pkcs12} file), the CA bundle to trust MESH by, and whether the server is verified.
+ * {@code pkcs12} file), the CA bundle to trust MESH by, and whether the server is verified. PEM material may be a
+ * file or a value from any secret source.
  */
-public record TlsSettings(Optional<Path> certificate, Optional<Path> privateKey,
-        Optional<Secret> privateKeyPassphrase, Optional<Path> caBundle, Optional<Path> pkcs12,
+public record TlsSettings(Optional<PemSource> certificate, Optional<PemSource> privateKey,
+        Optional<Secret> privateKeyPassphrase, Optional<PemSource> caBundle, Optional<Path> pkcs12,
         Optional<Secret> pkcs12Password, boolean verifySsl, boolean verifyChecksCommonName) {
 
     public TlsSettings {
@@ -33,13 +34,13 @@ public record TlsSettings(Optional<Path> certificate, Optional<Path> privateKey,
     }
 
     /** The same settings with this client certificate and key instead. */
-    public TlsSettings withClientPem(Path certificate, Path privateKey, Optional<Secret> passphrase) {
+    public TlsSettings withClientPem(PemSource certificate, PemSource privateKey, Optional<Secret> passphrase) {
         return new TlsSettings(Optional.of(certificate), Optional.of(privateKey), passphrase, caBundle,
                 Optional.empty(), Optional.empty(), verifySsl, verifyChecksCommonName);
     }
 
     /**
-     * Reads the certificate and key files and builds the TLS context. Throws {@link ConfigException} when a file
+     * Reads the certificate and key (files or values) and builds the TLS context. Throws {@link ConfigException} when a file
      * cannot be read or a key cannot be decrypted.
      */
     public MeshTls toMeshTls() {
@@ -56,13 +57,14 @@ public record TlsSettings(Optional<Path> certificate, Optional<Path> privateKey,
     }
 
     private MeshTls identity() {
-        Path ca = caBundle.orElse(null);
+        MeshTls.PemText ca = caBundle.map(PemSource::read).orElse(null);
         if (pkcs12.isPresent()) {
             return MeshTls.fromPkcs12(pkcs12.get(), chars(pkcs12Password), ca);
         }
         if (certificate.isPresent()) {
-            return MeshTls.fromPem(certificate.get(), privateKey.orElseThrow(
-                    () -> new ConfigException("private_key: needed with certificate " + certificate.get())),
+            PemSource key = privateKey.orElseThrow(
+                    () -> new ConfigException("private_key: needed with certificate " + certificate.get()));
+            return MeshTls.fromPem(certificate.get().read(), key.read(),
                     privateKeyPassphrase.isPresent() ? chars(privateKeyPassphrase) : null, ca);
         }
         return ca == null ? MeshTls.systemDefault() : MeshTls.trusting(ca);

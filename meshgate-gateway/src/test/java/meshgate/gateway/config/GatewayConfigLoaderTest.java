@@ -95,9 +95,11 @@ class GatewayConfigLoaderTest {
                 """, Map.of("MESH_SHARED_KEY", "BackBone", "MESH_PASSWORD_X26ABC1", "secret-1"));
 
         Path certs = dir.resolve("certs");
-        TlsSettings shared = new TlsSettings(Optional.of(certs.resolve("client.pem")),
-                Optional.of(certs.resolve("client.key")), Optional.of(Secret.file(certs.resolve("passphrase.txt"))),
-                Optional.of(certs.resolve("ca-bundle.pem")), Optional.empty(), Optional.empty(), true, false);
+        TlsSettings shared = new TlsSettings(Optional.of(PemSource.file(certs.resolve("client.pem"))),
+                Optional.of(PemSource.file(certs.resolve("client.key"))),
+                Optional.of(Secret.file(certs.resolve("passphrase.txt"))),
+                Optional.of(PemSource.file(certs.resolve("ca-bundle.pem"))), Optional.empty(), Optional.empty(), true,
+                false);
         assertThat(config.baseUrl()).isEqualTo(MeshEnvironment.INTEGRATION.baseUrl());
         assertThat(config.sharedKey().reveal()).isEqualTo("BackBone");
         assertThat(config.tls()).isEqualTo(shared);
@@ -106,9 +108,10 @@ class GatewayConfigLoaderTest {
                 new MailboxConfig("X26ABC1", Secret.env("MESH_PASSWORD_X26ABC1"), Optional.of("legacy/abc1"),
                         Optional.empty()),
                 new MailboxConfig("X26ABC2", Secret.literal("literal-password"), Optional.empty(),
-                        Optional.of(new TlsSettings(Optional.of(certs.resolve("x26abc2.pem")),
-                                Optional.of(certs.resolve("x26abc2.key")), Optional.empty(),
-                                Optional.of(certs.resolve("ca-bundle.pem")), Optional.empty(), Optional.empty(),
+                        Optional.of(new TlsSettings(Optional.of(PemSource.file(certs.resolve("x26abc2.pem"))),
+                                Optional.of(PemSource.file(certs.resolve("x26abc2.key"))), Optional.empty(),
+                                Optional.of(PemSource.file(certs.resolve("ca-bundle.pem"))), Optional.empty(),
+                                Optional.empty(),
                                 true, false))));
         assertThat(config.mailboxes().get(0).password().reveal()).isEqualTo("secret-1");
         assertThat(config.tlsFor(config.mailboxes().get(0))).isEqualTo(shared);
@@ -545,7 +548,7 @@ class GatewayConfigLoaderTest {
         GatewayConfig config = GatewayConfigLoader.load(file, Map.of());
 
         assertThat(config.sharedKey().reveal()).isEqualTo("TestKey");
-        assertThat(config.tls().caBundle()).contains(folder.resolve("ca.pem"));
+        assertThat(config.tls().caBundle()).contains(PemSource.file(folder.resolve("ca.pem")));
         assertThat(config.store().root()).isEqualTo(dir.resolve("data"));
         assertThat(config.ledger().path()).isEqualTo(dir.resolve("data/ledger/meshgate"));
     }
