@@ -104,10 +104,11 @@ final class ClusterBenchmark {
                 byte[] content = new byte[1024 + random.nextInt(9 * 1024)];
                 random.nextBytes(content);
                 String localId = bucket + "-" + i;
-                try (ObjectWriter writer = store.create("outbound/" + localId + ".dat")) {
+                try (ObjectWriter writer = store.create("outbound/" + localId + ".dat",
+                        Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2", "mex-workflowid", "TEST_WORKFLOW",
+                                "mex-localid", localId))) {
                     writer.stream().write(content);
-                    writer.commit(Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2", "mex-workflowid",
-                            "TEST_WORKFLOW", "mex-localid", localId));
+                    writer.commit();
                 }
                 deliveries.expect(localId, content);
             }

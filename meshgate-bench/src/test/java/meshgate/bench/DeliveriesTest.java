@@ -172,9 +172,10 @@ class DeliveriesTest {
 
     private void store(String localId, String messageId, byte[] content) throws Exception {
         try (LocalFolderStore store = new LocalFolderStore(mesh.root("X26ABC2"));
-                ObjectWriter writer = store.create("inbound/X26ABC2/" + messageId + ".dat")) {
+                ObjectWriter writer = store.create("inbound/X26ABC2/" + messageId + ".dat",
+                        Map.of("mex-localid", localId, "mex-messageid", messageId, "mex-from", "X26ABC1"))) {
             writer.stream().write(content);
-            writer.commit(Map.of("mex-localid", localId, "mex-messageid", messageId, "mex-from", "X26ABC1"));
+            writer.commit();
         }
     }
 

@@ -55,10 +55,11 @@ class ClusterCrashTest {
         String jdbcUrl = cluster.postgres.newDatabase();
         byte[] outbound = random(CHUNKS * 5_242_881L - 100);
         try (S3ObjectStore store = cluster.s3.storeBuilder(bucket).build();
-                ObjectWriter writer = store.create("outbound/big.dat")) {
+                ObjectWriter writer = store.create("outbound/big.dat",
+                        Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC3", "mex-workflowid", "TEST_WORKFLOW2",
+                                "mex-localid", "cluster-crash-send"))) {
             writer.stream().write(outbound);
-            writer.commit(Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC3", "mex-workflowid", "TEST_WORKFLOW2",
-                    "mex-localid", "cluster-crash-send"));
+            writer.commit();
         }
 
         Path config = cluster.writeConfig("doomed", bucket, jdbcUrl, "never_compress: true\n");

@@ -52,10 +52,11 @@ class ClusterTest {
                 String localId = "cluster-out-" + i;
                 String content = "outbound " + i;
                 outboundContent.put(localId, content);
-                try (ObjectWriter writer = store.create("outbound/batch/" + localId + ".txt")) {
+                try (ObjectWriter writer = store.create("outbound/batch/" + localId + ".txt",
+                        Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC3", "mex-workflowid", "TEST_WORKFLOW2",
+                                "mex-localid", localId))) {
                     writer.stream().write(content.getBytes(StandardCharsets.UTF_8));
-                    writer.commit(Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC3",
-                            "mex-workflowid", "TEST_WORKFLOW2", "mex-localid", localId));
+                    writer.commit();
                 }
             }
         }

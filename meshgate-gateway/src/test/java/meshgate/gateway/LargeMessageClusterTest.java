@@ -40,10 +40,11 @@ class LargeMessageClusterTest {
             String jdbcUrl = cluster.postgres.newDatabase();
             String sentDigest;
             try (S3ObjectStore store = cluster.s3.storeBuilder(bucket).build();
-                    ObjectWriter writer = store.create("outbound/large.dat")) {
+                    ObjectWriter writer = store.create("outbound/large.dat",
+                            Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2", "mex-workflowid", "TEST_WORKFLOW",
+                                    "mex-localid", "large-1"))) {
                 sentDigest = generate(writer.stream());
-                writer.commit(Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2", "mex-workflowid", "TEST_WORKFLOW",
-                        "mex-localid", "large-1"));
+                writer.commit();
             }
 
             Path config = cluster.writeConfig("small-heap", bucket, jdbcUrl, "chunk_size: 19MiB\n");

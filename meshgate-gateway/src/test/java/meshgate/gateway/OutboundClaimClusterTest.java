@@ -72,9 +72,10 @@ class OutboundClaimClusterTest {
                 MeshClient clientA = cluster.client("X26ABC1");
                 MeshClient clientB = cluster.client("X26ABC1");
                 MeshClient recipient = cluster.client("X26ABC2")) {
-            try (ObjectWriter writer = store.create("outbound/stalled.csv")) {
+            try (ObjectWriter writer = store.create("outbound/stalled.csv",
+                    Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2", "mex-workflowid", "TEST_WORKFLOW"))) {
                 writer.stream().write(content);
-                writer.commit(Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2", "mex-workflowid", "TEST_WORKFLOW"));
+                writer.commit();
             }
             OutboundProcessor nodeA = node("node-a", bucket, jdbcUrl, store, ledgerA, clientA);
             OutboundProcessor nodeB = node("node-b", bucket, jdbcUrl, store, ledgerB, clientB);
@@ -123,10 +124,11 @@ class OutboundClaimClusterTest {
                 MeshClient clientA = cluster.clientBuilder("X26ABC1").chunkSize(CHUNK).build();
                 MeshClient clientB = cluster.clientBuilder("X26ABC1").chunkSize(CHUNK).build();
                 MeshClient recipient = cluster.client("X26ABC2")) {
-            try (ObjectWriter writer = store.create("outbound/three-chunks.dat")) {
+            try (ObjectWriter writer = store.create("outbound/three-chunks.dat",
+                    Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2", "mex-workflowid", "TEST_WORKFLOW",
+                            "mex-localid", "claim-lost-mid-send"))) {
                 writer.stream().write(content);
-                writer.commit(Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2", "mex-workflowid", "TEST_WORKFLOW",
-                        "mex-localid", "claim-lost-mid-send"));
+                writer.commit();
             }
             // The same node name twice: node A's process hangs, and the node is restarted beside it.
             OutboundProcessor stale = node("node-a", bucket, jdbcUrl, store, ledgerA, clientA);

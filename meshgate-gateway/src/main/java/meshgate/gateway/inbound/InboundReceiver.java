@@ -110,7 +110,7 @@ public final class InboundReceiver {
                 stored = new Stored(keys.get(0), control.length);
             } else {
                 try {
-                    stored = copy(in.decoded(crumbSize, maxDecodedSize), keys, storedMetadata(metadata, messageId));
+                    stored = copy(new Download(client, messageId, in, true), keys, storedMetadata(metadata, messageId));
                 } catch (DecodedSizeExceededException e) {
                     stored = storeAsReceived(client, messageId, keys, metadata, "too_large",
                             "decodes to more than max_decoded_size (" + e.limit() + " bytes)");
@@ -142,10 +142,7 @@ public final class InboundReceiver {
         kept.put("meshgate-not-decoded", why);
         LOG.warn("inbound_not_decoded mailbox={} message_id={} kind={} reason=\"{}\" note=\"stored as received\"",
                 client.mailbox(), messageId, kind, why);
-        Stored stored;
-        try (MessageInputStream raw = client.open(messageId)) {
-            stored = copy(raw, keys, kept);
-        }
+        Stored stored = copy(new Download(client, messageId, null, false), keys, kept);
         metrics.inboundNotDecoded(client.mailbox(), kind);
         return stored;
     }
@@ -187,29 +184,62 @@ public final class InboundReceiver {
     }
 
     /**
-     * Streams the content into the store and claims the first free key for it: claiming is atomic, so two messages
-     * of one name, downloaded at once, never take the same key, and nothing already stored is replaced.
+     * Streams the content into the store under the first free key, with its metadata from the start: a key is claimed
+     * atomically, so two messages of one name, downloaded at once, never take the same key, and nothing already stored
+     * is replaced. A key taken while the content was being written costs a download again for the next key; the
+     * message is not acknowledged yet, so MESH still holds it.
      */
-    private Stored copy(InputStream content, List<String> keys, Map<String, String> metadata) throws IOException {
-        long size = 0;
-        try (ObjectWriter writer = store.create(keys.get(0))) {
-            OutputStream out = writer.stream();
-            byte[] crumb = new byte[crumbSize];
-            for (int read; (read = content.read(crumb)) >= 0; size += read) {
-                out.write(crumb, 0, read);
-            }
-            for (String key : keys) {
-                try {
-                    writer.commitNew(key, metadata);
-                    return new Stored(key, size);
-                } catch (FileAlreadyExistsException taken) {
-                    LOG.info("inbound_key_taken key={} message_id={} note=\"another object holds it\"", key,
-                            metadata.get(MeshHeaders.MESSAGE_ID));
+    private Stored copy(Download download, List<String> keys, Map<String, String> metadata) throws IOException {
+        for (String key : keys) {
+            try (ObjectWriter writer = store.createNew(key, metadata); InputStream content = download.open()) {
+                OutputStream out = writer.stream();
+                byte[] crumb = new byte[crumbSize];
+                long size = 0;
+                for (int read; (read = content.read(crumb)) >= 0; size += read) {
+                    out.write(crumb, 0, read);
                 }
+                writer.commit();
+                return new Stored(key, size);
+            } catch (FileAlreadyExistsException taken) {
+                LOG.info("inbound_key_taken key={} message_id={} note=\"another object holds it\"", key,
+                        download.messageId);
             }
         }
         throw new FileAlreadyExistsException(keys.get(0), null, "every key this message may take holds another "
                 + "object: " + keys);
+    }
+
+    /**
+     * A message's content for one attempt to store it: first the download already open (if any), then a download
+     * again for each further attempt; decoded from gzip when {@code decode} is set.
+     */
+    private final class Download {
+        private final MeshClient client;
+        private final String messageId;
+        private final boolean decode;
+        private MessageInputStream first;
+        private int attempts;
+
+        Download(MeshClient client, String messageId, MessageInputStream first, boolean decode) {
+            this.client = client;
+            this.messageId = messageId;
+            this.first = first;
+            this.decode = decode;
+        }
+
+        InputStream open() throws IOException {
+            MessageInputStream in = first;
+            first = null;
+            if (in == null) {
+                if (attempts > 0) {
+                    LOG.info("inbound_downloading_again mailbox={} message_id={} attempt={}", client.mailbox(),
+                            messageId, attempts + 1);
+                }
+                in = client.open(messageId);
+            }
+            attempts++;
+            return decode ? in.decoded(crumbSize, maxDecodedSize) : in;
+        }
     }
 
     /** Where a message was stored, and its stored size. */

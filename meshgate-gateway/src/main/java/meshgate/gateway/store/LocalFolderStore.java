@@ -180,18 +180,39 @@ public final class LocalFolderStore implements ObjectStore {
     }
 
     @Override
-    public ObjectWriter create(String key) throws IOException {
+    public ObjectWriter create(String key, Map<String, String> metadata) throws IOException {
+        return writer(key, metadata, true);
+    }
+
+    @Override
+    public ObjectWriter createNew(String key, Map<String, String> metadata) throws IOException {
+        return writer(key, metadata, false);
+    }
+
+    private ObjectWriter writer(String key, Map<String, String> metadata, boolean replace) throws IOException {
         Path file = pathOf(key);
         checkFits(key, tempBeside(file));
+        Map<String, String> kept = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        checkMetadataFits(key, file, kept);
+        if (!replace) {
+            checkFree(file);
+        }
         access.createFolders(file.getParent());
-        return new FolderObjectWriter(file);
+        return new FolderObjectWriter(file, kept, replace);
+    }
+
+    /** Fails early, before any content is written, when the key is taken or being claimed (its sidecar is there). */
+    private void checkFree(Path file) throws FileAlreadyExistsException {
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.exists(sidecarOf(file), LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(keyOf(file));
+        }
     }
 
     @Override
     public void putText(String key, String text, Map<String, String> metadata) throws IOException {
-        try (ObjectWriter writer = create(key)) {
+        try (ObjectWriter writer = create(key, metadata)) {
             writer.stream().write(text.getBytes(StandardCharsets.UTF_8));
-            writer.commit(metadata);
+            writer.commit();
         }
     }
 
@@ -520,14 +541,18 @@ public final class LocalFolderStore implements ObjectStore {
 
     private final class FolderObjectWriter implements ObjectWriter {
         private final Path file;
+        private final Map<String, String> metadata;
+        private final boolean replace;
         private final Path temp;
         private final FileChannel channel;
         private final BufferedOutputStream buffer;
         private final OutputStream stream;
         private boolean finished;
 
-        FolderObjectWriter(Path file) throws IOException {
+        FolderObjectWriter(Path file, Map<String, String> metadata, boolean replace) throws IOException {
             this.file = file;
+            this.metadata = metadata;
+            this.replace = replace;
             this.temp = tempBeside(file);
             this.channel = FileChannel.open(temp, CREATE_NEW, access.newFile(temp));
             access.restrictFile(temp);
@@ -552,43 +577,34 @@ public final class LocalFolderStore implements ObjectStore {
         }
 
         @Override
-        public void commit(Map<String, String> metadata) throws IOException {
+        public void commit() throws IOException {
             if (finished) {
                 throw new IllegalStateException("already committed or closed: " + file);
             }
-            finished = true;
             try {
-                checkMetadataFits(keyOf(file), file, metadata);
                 seal();
-                writeSidecar(file, metadata);
-                moveAtomically(temp, file);
+                if (replace) {
+                    writeSidecar(file, metadata);
+                    moveAtomically(temp, file);
+                } else {
+                    claim();
+                }
                 forceDirectory(file.getParent());
             } finally {
-                channel.close();
-                Files.deleteIfExists(temp);
+                close();
             }
         }
 
-        @Override
-        public void commitNew(String key, Map<String, String> metadata) throws IOException {
-            if (finished) {
-                throw new IllegalStateException("already committed or closed: " + file);
-            }
-            Path target = pathOf(key);
-            checkMetadataFits(key, target, metadata);
-            access.createFolders(target.getParent());
-            seal();
-            Path sidecar = metadata.isEmpty() ? null : writeTempSidecar(sidecarOf(target), metadata);
+        /** Gives the content and its sidecar their names only if both are free; a taken key leaves nothing of ours. */
+        private void claim() throws IOException {
+            Path sidecar = metadata.isEmpty() ? null : writeTempSidecar(sidecarOf(file), metadata);
             try {
-                linkNew(temp, target, sidecar);
+                linkNew(temp, file, sidecar);
             } finally {
                 if (sidecar != null) {
                     Files.deleteIfExists(sidecar);
                 }
             }
-            finished = true;
-            Files.deleteIfExists(temp);
-            forceDirectory(target.getParent());
         }
 
         /** Content forced to disk and the file closed, once, before it takes any name. */

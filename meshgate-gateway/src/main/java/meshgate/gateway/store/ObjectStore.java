@@ -15,8 +15,8 @@ import meshgate.client.MessageContent;
 public interface ObjectStore extends AutoCloseable {
     /**
      * The most UTF-8 bytes the last segment of a new object's key may have. File systems allow 255 bytes per name,
-     * and a store's own names beside an object (a hidden temporary file, a metadata sidecar and its temporary file)
-     * add up to 53 more.
+     * and a local folder's own names beside an object (a hidden temporary file, a metadata sidecar and its temporary
+     * file) add up to 53 more.
      */
     int MAX_NAME_BYTES = 200;
 
@@ -40,7 +40,7 @@ public interface ObjectStore extends AutoCloseable {
         return false;
     }
 
-    /** The metadata with its values as they were given to {@link ObjectWriter#commit} or {@link #putText}. */
+    /** The metadata with its values as they were given to {@link #create} or {@link #putText}. */
     default Map<String, String> decodedMetadata(String key) throws IOException {
         Map<String, String> metadata = metadata(key);
         if (!encodesMetadata()) {
@@ -60,8 +60,24 @@ public interface ObjectStore extends AutoCloseable {
     /** The object's content, readable from any offset. */
     MessageContent content(String key) throws IOException;
 
-    /** Starts writing {@code key}; nothing is visible until {@link ObjectWriter#commit}. */
-    ObjectWriter create(String key) throws IOException;
+    /**
+     * Starts writing {@code key} with {@code metadata}, both given before the content so that the object can be
+     * written where it belongs from its first byte; nothing is visible until {@link ObjectWriter#commit}, which
+     * replaces any object there. {@code Content-Type} and {@code Content-Encoding} in the metadata are the object's
+     * own headers where the store has them (S3).
+     *
+     * @throws IllegalArgumentException if the key or a metadata name cannot be used, before anything is written
+     */
+    ObjectWriter create(String key, Map<String, String> metadata) throws IOException;
+
+    /**
+     * Starts writing {@code key} as {@link #create} does, but its commit never replaces: claiming the key is atomic, so
+     * of two writers racing for one key exactly one wins.
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if the key is taken already, before any content is written;
+     *     {@link ObjectWriter#commit} throws it too if the key was taken meanwhile
+     */
+    ObjectWriter createNew(String key, Map<String, String> metadata) throws IOException;
 
     /** Writes a small text object with metadata, atomically. */
     void putText(String key, String text, Map<String, String> metadata) throws IOException;

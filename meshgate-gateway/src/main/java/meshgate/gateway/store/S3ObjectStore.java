@@ -27,7 +27,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import meshgate.client.MessageContent;
 import org.slf4j.Logger;
@@ -62,18 +61,24 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * {@link #metadata} returns every value in that encoding, user metadata exactly as stored, and names in lower case as
  * S3 keeps them.
  *
- * <p>Writes are atomic. An object smaller than one part is sent in one request with its metadata. A larger one is
- * uploaded part by part, holding one part in memory, to a hidden key beside its own; on commit, when its metadata is
- * known, it is copied within S3 onto its key with that metadata and the hidden copy is deleted. Uploads interrupted
- * by a crash leave incomplete multipart uploads (a bucket lifecycle rule that aborts them after a day clears them)
- * or, rarely, a hidden {@code .upload} object, which listings never show.
+ * <p>Writes land on their final key only, so that storage events (CloudTrail {@code PutObject} and
+ * {@code CompleteMultipartUpload}, S3 event notifications) fire once, for the real object with its metadata. A writer
+ * is given its key and metadata when created. An object that fits in one part is sent in one {@code PutObject} with
+ * its metadata. A larger one is uploaded part by part, holding one part in memory, in a multipart upload created on
+ * its own key with its metadata and content type; S3 shows it only once {@code CompleteMultipartUpload} makes it whole,
+ * and a writer closed without commit aborts it. Uploads interrupted by a crash leave incomplete multipart uploads,
+ * which S3 never lists as objects (a bucket lifecycle rule that aborts them after a day frees their storage).
  *
  * <p>AWS allows 2 KB of user metadata per object (names and values, in UTF-8), and S3-API test servers do not hold
  * to it, so the store does: when the headers do not fit, the largest go to a sidecar object {@code {key}.meta.json}
- * (a JSON object of names to text, as a local folder's sidecar), written before the object, and the object carries
+ * (a JSON object of names to text, as a local folder's sidecar), written just before the object ({@code PutObject} or
+ * {@code CompleteMultipartUpload}), so that whoever reads the new object finds it; the object carries
  * {@code x-amz-meta-meshgate-sidecar: true}. {@link #metadata} returns both together; a move or delete takes the
- * sidecar along. Writes that must not replace ({@link ObjectWriter#commitNew}, {@link #moveNew}) look first and then
- * write with {@code If-None-Match: *}, which S3 enforces atomically.
+ * sidecar along. Writes that must not replace ({@link #createNew}, {@link #moveNew}) look first (when the writer is
+ * created and again just before the object is written) and then write with {@code If-None-Match: *}, which AWS S3
+ * enforces atomically on {@code PutObject} and {@code CompleteMultipartUpload}; a multipart upload refused because
+ * its key was taken meanwhile is aborted. Servers that ignore the header (S3Proxy 2.6 among them) get
+ * only the look before the write.
  */
 public final class S3ObjectStore implements ObjectStore {
     /** S3's smallest part, other than the last. */
@@ -82,9 +87,8 @@ public final class S3ObjectStore implements ObjectStore {
     /** The largest object S3 copies in one request; larger ones are copied in parts of this size. */
     static final long MAX_COPY_SIZE = 5L * 1024 * 1024 * 1024;
     private static final int MAX_PARTS = 10_000;
-    /** S3 allows 1,024 bytes; the rest is room for the hidden upload key beside an object. */
-    private static final int MAX_KEY_BYTES = 960;
-    private static final String UPLOAD_SUFFIX = ".upload";
+    /** S3 allows 1,024 bytes; the rest is room for the sidecar's suffix. */
+    private static final int MAX_KEY_BYTES = 1024 - LocalFolderStore.SIDECAR_SUFFIX.length();
     /** AWS's limit on an object's user metadata: the UTF-8 bytes of its names and values. */
     static final int MAX_USER_METADATA_BYTES = 2048;
     /** Counted with each name, so that the limit holds however a server counts the names. */
@@ -204,9 +208,17 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public ObjectWriter create(String key) throws IOException {
+    public ObjectWriter create(String key, Map<String, String> metadata) throws IOException {
         checkKey(key);
-        return new S3Writer(key);
+        return new S3Writer(key, Headers.of(metadata), null);
+    }
+
+    @Override
+    public ObjectWriter createNew(String key, Map<String, String> metadata) throws IOException {
+        checkKey(key);
+        Headers headers = Headers.of(metadata);
+        checkAbsent(key);
+        return new S3Writer(key, headers, IF_NONE_MATCH_ANY);
     }
 
     @Override
@@ -381,26 +393,6 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
-    /** Copies {@code from} onto {@code to} with {@code headers}, in one request or, if too large, in parts. */
-    private void copy(String from, String eTag, long size, String to, Headers headers, String ifNoneMatch)
-            throws IOException {
-        writeSidecar(to, headers, ifNoneMatch);
-        try {
-            if (size <= maxCopySize) {
-                conditionally(to, ifNoneMatch, () -> call("copy", from, () -> s3.copyObject(b -> b.sourceBucket(bucket)
-                        .sourceKey(from).copySourceIfMatch(eTag).destinationBucket(bucket).destinationKey(to)
-                        .metadataDirective(MetadataDirective.REPLACE).metadata(headers.user())
-                        .contentType(headers.contentType()).contentEncoding(headers.contentEncoding())
-                        .ifNoneMatch(ifNoneMatch))));
-            } else {
-                copyInParts(from, eTag, size, to, headers, ifNoneMatch);
-            }
-        } catch (FileAlreadyExistsException e) {
-            dropSidecar(to, headers);
-            throw e;
-        }
-    }
-
     private void copyInParts(String from, String eTag, long size, String to, Headers headers, String ifNoneMatch)
             throws IOException {
         if ((size + maxCopySize - 1) / maxCopySize > MAX_PARTS) {
@@ -500,18 +492,16 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
-    /** A key with a hidden segment (an upload in progress, a tool's own files) or a local store's sidecar. */
+    /**
+     * A key that is never an object's: a sidecar, or one with a hidden segment, which no store's key may have: a file
+     * its writer puts under a hidden name to rename once complete (as outbound writers are told to), a tool's own
+     * files, or a {@code .upload} left by a crash of versions that uploaded beside the final key.
+     */
     private static boolean isInternal(String key) {
         if (key.startsWith(".") || key.contains("/.")) {
             return true;
         }
         return key.endsWith(LocalFolderStore.SIDECAR_SUFFIX);
-    }
-
-    /** The hidden key beside {@code key} that a multipart upload is written to before commit. */
-    private static String uploadKeyOf(String key) {
-        int slash = key.lastIndexOf('/');
-        return key.substring(0, slash + 1) + "." + key.substring(slash + 1) + "." + UUID.randomUUID() + UPLOAD_SUFFIX;
     }
 
     /** Python's {@code urllib.parse.quote_plus}: UTF-8 percent-encoding, space as {@code +}, {@code _.-~} kept. */
@@ -706,14 +696,19 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * Writes one object on its own key: in one {@code PutObject} if it fits in one part, else in a multipart upload
+     * created on the key with the object's headers, which S3 shows only once completed. With {@code ifNoneMatch}
+     * {@code *} the key is checked when the writer is created and again just before the object is written, and the
+     * write itself is conditional; a key found taken aborts the upload and ends the writer.
+     */
     private final class S3Writer implements ObjectWriter {
         private final String key;
-        private final String uploadKey;
+        private final Headers headers;
+        private final String ifNoneMatch;
         private final List<CompletedPart> parts = new ArrayList<>();
         private PartBuffer buffer = new PartBuffer(partSize);
         private String uploadId;
-        private boolean uploaded;
-        private String uploadedETag;
         private long size;
         private boolean finished;
         private final OutputStream stream = new OutputStream() {
@@ -743,9 +738,10 @@ public final class S3ObjectStore implements ObjectStore {
             }
         };
 
-        S3Writer(String key) {
+        S3Writer(String key, Headers headers, String ifNoneMatch) {
             this.key = key;
-            this.uploadKey = uploadKeyOf(key);
+            this.headers = headers;
+            this.ifNoneMatch = ifNoneMatch;
         }
 
         @Override
@@ -754,73 +750,71 @@ public final class S3ObjectStore implements ObjectStore {
         }
 
         @Override
-        public void commit(Map<String, String> metadata) throws IOException {
+        public void commit() throws IOException {
             checkOpen();
-            commitAs(key, Headers.of(metadata), null);
-        }
-
-        @Override
-        public void commitNew(String target, Map<String, String> metadata) throws IOException {
-            checkOpen();
-            checkKey(target);
-            Headers headers = Headers.of(metadata);
-            checkAbsent(target);
-            commitAs(target, headers, IF_NONE_MATCH_ANY);
-        }
-
-        /** Writes the object onto {@code target}; a key found taken leaves this writer as it was, else it ends. */
-        private void commitAs(String target, Headers headers, String ifNoneMatch) throws IOException {
+            boolean committed = false;
             try {
                 if (uploadId == null) {
-                    put(target, headers, body(), buffer.size(), ifNoneMatch);
+                    checkStillFree();
+                    put(key, headers, body(), buffer.size(), ifNoneMatch);
                 } else {
                     completeUpload();
-                    copy(uploadKey, uploadedETag, size, target, headers, ifNoneMatch);
-                    deleteQuietly(uploadKey);
-                    log.debug("event=store.s3.multipart_committed bucket={} key={} bytes={} parts={}", bucket,
-                            target, size, parts.size());
                 }
-            } catch (FileAlreadyExistsException e) {
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                finish();
-                discard();
-                throw e;
+                committed = true;
+            } finally {
+                close(committed);
             }
-            finish();
         }
 
-        private void finish() {
-            finished = true;
-            buffer = null;
-        }
-
+        /** The last part, then the sidecar if the headers need one, then the object in one step. */
         private void completeUpload() throws IOException {
-            if (uploaded) {
-                return;
-            }
             if (buffer.size() > 0) {
                 uploadPart();
             }
-            uploadedETag = call("upload", key, () -> s3.completeMultipartUpload(b -> b.bucket(bucket)
-                    .key(uploadKey).uploadId(uploadId).multipartUpload(m -> m.parts(parts)))).eTag();
-            uploaded = true;
+            checkStillFree();
+            writeSidecar(key, headers, ifNoneMatch);
+            try {
+                conditionally(key, ifNoneMatch, () -> call("upload", key, () -> s3.completeMultipartUpload(b -> b
+                        .bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts))
+                        .ifNoneMatch(ifNoneMatch))));
+            } catch (FileAlreadyExistsException e) {
+                dropSidecar(key, headers);
+                throw e;
+            }
+            log.debug("event=store.s3.multipart_committed bucket={} key={} bytes={} parts={}", bucket, key, size,
+                    parts.size());
+        }
+
+        /** S3 refuses a conditional write onto a taken key by itself; this is what holds where a server does not. */
+        private void checkStillFree() throws IOException {
+            if (ifNoneMatch != null) {
+                checkAbsent(key);
+            }
         }
 
         @Override
         public void close() {
+            close(false);
+        }
+
+        /** Ends the writer; an upload not committed is aborted, so nothing of it is left. */
+        private void close(boolean committed) {
             if (finished) {
                 return;
             }
-            finish();
-            discard();
+            finished = true;
+            buffer = null;
+            if (!committed && uploadId != null) {
+                abortQuietly(key, uploadId);
+            }
         }
 
         private void uploadPart() throws IOException {
             if (uploadId == null) {
-                uploadId = call("upload", key, () -> s3.createMultipartUpload(b -> b.bucket(bucket).key(uploadKey)))
-                        .uploadId();
-                log.debug("event=store.s3.multipart_started bucket={} key={} upload_key={}", bucket, key, uploadKey);
+                uploadId = call("upload", key, () -> s3.createMultipartUpload(b -> b.bucket(bucket).key(key)
+                        .metadata(headers.user()).contentType(headers.contentType())
+                        .contentEncoding(headers.contentEncoding()))).uploadId();
+                log.debug("event=store.s3.multipart_started bucket={} key={}", bucket, key);
             }
             int number = parts.size() + 1;
             if (number > MAX_PARTS) {
@@ -828,7 +822,7 @@ public final class S3ObjectStore implements ObjectStore {
                         + " bytes");
             }
             int length = buffer.size();
-            UploadPartResponse part = call("upload", key, () -> s3.uploadPart(b -> b.bucket(bucket).key(uploadKey)
+            UploadPartResponse part = call("upload", key, () -> s3.uploadPart(b -> b.bucket(bucket).key(key)
                     .uploadId(uploadId).partNumber(number).contentLength((long) length), body()));
             parts.add(CompletedPart.builder().partNumber(number).eTag(part.eTag()).build());
             buffer.clear();
@@ -837,15 +831,6 @@ public final class S3ObjectStore implements ObjectStore {
         private RequestBody body() {
             PartBuffer part = buffer;
             return RequestBody.fromContentProvider(part::newStream, part.size(), "application/octet-stream");
-        }
-
-        /** Leaves nothing behind of an object that was not committed. */
-        private void discard() {
-            if (uploaded) {
-                deleteQuietly(uploadKey);
-            } else if (uploadId != null) {
-                abortQuietly(uploadKey, uploadId);
-            }
         }
 
         private void checkOpen() throws IOException {

@@ -22,7 +22,13 @@ import meshgate.gateway.store.S3TestServer;
 import meshgate.sandbox.MeshSandbox;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /** Messages received into S3 (S3Proxy) keep every header, whatever its size, and never replace one another. */
 class S3InboundTest {
@@ -96,6 +102,57 @@ class S3InboundTest {
                 assertThat(store.decodedMetadata(record.objectKey())).containsEntry("mex-content-type", "text/csv");
                 assertThat(raw.headObject(b -> b.bucket(bucket).key(record.objectKey())).contentType())
                         .isEqualTo("text/csv");
+            }
+        }
+    }
+
+    @Test
+    void aSenderFileNameTakenWhileTheMessageIsUploadedIsStoredUnderItsMessageIdNameAfterDownloadingAgain()
+            throws Exception {
+        byte[] content = new byte[2 * S3ObjectStore.MIN_PART_SIZE + 12_345];
+        new java.util.Random(42).nextBytes(content);
+        String name = "inbound/X26ABC2/export.csv";
+        try (MeshSandbox sandbox = MeshSandbox.builder().start();
+                S3TestServer s3 = S3TestServer.start();
+                H2Ledger ledger = H2Ledger.open(dir.resolve("ledger"));
+                MeshClient sender = client(sandbox, "X26ABC1");
+                MeshClient recipient = client(sandbox, "X26ABC2");
+                S3Client rival = s3.client()) {
+            String bucket = s3.createBucket();
+            String id = sender.send(OutboundMessage.to("X26ABC2", "TEST_WORKFLOW").fileName("export.csv").build(),
+                    content).messageId();
+            // Another writer takes the sender's file name once the message's upload onto it has begun.
+            List<String> aborted = new CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+            ExecutionInterceptor takeTheName = new ExecutionInterceptor() {
+                @Override
+                public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                    if (context.request() instanceof UploadPartRequest part && part.key().equals(name)
+                            && taken.compareAndSet(false, true)) {
+                        rival.putObject(b -> b.bucket(bucket).key(name).metadata(Map.of("mex-messageid", "OTHER")),
+                                RequestBody.fromString("another file of that name"));
+                    }
+                    if (context.request() instanceof AbortMultipartUploadRequest abort) {
+                        aborted.add(abort.key());
+                    }
+                }
+            };
+
+            try (S3ObjectStore store = new S3ObjectStore(s3.client(takeTheName), bucket,
+                    S3ObjectStore.MIN_PART_SIZE)) {
+                InboundReceiver receiver = new InboundReceiver(store, ledger, new InboundLayout(true, false, Map.of()),
+                        64 * 1024, new MeshGateMetrics());
+                InboundRecord record = receiver.receive(recipient, id);
+
+                assertThat(record.state()).isEqualTo(InboundState.ACKNOWLEDGED);
+                assertThat(record.objectKey()).isEqualTo("inbound/X26ABC2/" + id + "_export.csv");
+                assertThat(aborted).containsExactly(name);
+                assertThat(rival.getObjectAsBytes(b -> b.bucket(bucket).key(record.objectKey())).asByteArray())
+                        .isEqualTo(content);
+                assertThat(store.decodedMetadata(record.objectKey())).containsEntry("mex-messageid", id);
+                assertThat(rival.getObjectAsBytes(b -> b.bucket(bucket).key(name)).asUtf8String())
+                        .isEqualTo("another file of that name");
+                assertThat(rival.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
             }
         }
     }

@@ -66,12 +66,12 @@ class LocalFolderStoreTest extends ObjectStoreContractTest {
         assertThat(mode(base.resolve("inbound/X26ABC1"))).isEqualTo("rwxr-x---");
     }
 
-    /** {@code key} committed with a sidecar, and a sibling ID2.dat committed under a new name with one. */
+    /** {@code key} committed with a sidecar, and a sibling ID2.dat committed without replacing, with one. */
     private static void writeObjectWithSidecar(ObjectStore target, String key) throws IOException {
         target.putText(key, "patient data", Map.of("mex-from", "X26ABC2"));
-        try (ObjectWriter writer = target.create(key.replace("ID1", "tmp"))) {
+        try (ObjectWriter writer = target.createNew(key.replace("ID1", "ID2"), Map.of("mex-from", "X26ABC2"))) {
             writer.stream().write("more".getBytes(StandardCharsets.UTF_8));
-            writer.commitNew(key.replace("ID1", "ID2"), Map.of("mex-from", "X26ABC2"));
+            writer.commit();
         }
     }
 
@@ -80,7 +80,7 @@ class LocalFolderStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
-    void ofWritersRacingForOneKeyExactlyOneWinsAndTheRestKeepTheirContent() throws Exception {
+    void ofWritersRacingForOneKeyExactlyOneWinsAndTheRestWriteTheirContentAgainUnderAnotherKey() throws Exception {
         int writers = 8;
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         CountDownLatch ready = new CountDownLatch(writers);
@@ -89,17 +89,20 @@ class LocalFolderStoreTest extends ObjectStoreContractTest {
             for (int i = 0; i < writers; i++) {
                 String id = "ID" + i;
                 results.add(pool.submit(() -> {
-                    try (ObjectWriter writer = store.create("inbound/X26ABC1/export.csv")) {
+                    Map<String, String> metadata = Map.of("mex-messageid", id);
+                    try (ObjectWriter writer = store.createNew("inbound/X26ABC1/export.csv", metadata)) {
                         writer.stream().write(id.getBytes(StandardCharsets.UTF_8));
                         ready.countDown();
                         ready.await();
-                        try {
-                            writer.commitNew("inbound/X26ABC1/export.csv", Map.of("mex-messageid", id));
-                            return "inbound/X26ABC1/export.csv";
-                        } catch (FileAlreadyExistsException taken) {
-                            writer.commitNew("inbound/X26ABC1/" + id + "_export.csv", Map.of("mex-messageid", id));
-                            return "inbound/X26ABC1/" + id + "_export.csv";
+                        writer.commit();
+                        return "inbound/X26ABC1/export.csv";
+                    } catch (FileAlreadyExistsException taken) {
+                        String other = "inbound/X26ABC1/" + id + "_export.csv";
+                        try (ObjectWriter writer = store.createNew(other, metadata)) {
+                            writer.stream().write(id.getBytes(StandardCharsets.UTF_8));
+                            writer.commit();
                         }
+                        return other;
                     }
                 }));
             }
@@ -120,7 +123,7 @@ class LocalFolderStoreTest extends ObjectStoreContractTest {
     @Test
     void refusesANameWhoseOwnFilesWouldPassTheFileSystemsLimitBeforeWriting() throws IOException {
         String accented = "inbound/X26ABC1/" + "é".repeat(130);
-        assertThatThrownBy(() -> store.create(accented)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> store.create(accented, Map.of())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bytes in UTF-8");
         String longest = "inbound/X26ABC1/" + "é".repeat(ObjectStore.MAX_NAME_BYTES / 2);
         store.putText(longest, "fits", Map.of("mex-subject", "with metadata"));
@@ -159,9 +162,9 @@ class LocalFolderStoreTest extends ObjectStoreContractTest {
         metadata.put("mex-subject", "my super subject $£%");
         metadata.put("mex-localid", "ünïcødé ✓");
 
-        try (ObjectWriter writer = store.create("inbound/X26ABC1/20240101-abc.dat")) {
+        try (ObjectWriter writer = store.create("inbound/X26ABC1/20240101-abc.dat", metadata)) {
             writer.stream().write("hello, mesh".getBytes(StandardCharsets.UTF_8));
-            writer.commit(metadata);
+            writer.commit();
         }
 
         assertThat(text("inbound/X26ABC1/20240101-abc.dat")).isEqualTo("hello, mesh");

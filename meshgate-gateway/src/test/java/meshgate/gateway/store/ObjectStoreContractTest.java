@@ -50,9 +50,9 @@ abstract class ObjectStoreContractTest {
     @Test
     void objectWithoutMetadataHasEmptyMetadata() throws IOException {
         store.putText("outbound/plain.txt", "plain", Map.of());
-        try (ObjectWriter writer = store.create("outbound/written.txt")) {
+        try (ObjectWriter writer = store.create("outbound/written.txt", Map.of())) {
             writer.stream().write('x');
-            writer.commit(Map.of());
+            writer.commit();
         }
 
         assertThat(store.metadata("outbound/plain.txt")).isEmpty();
@@ -105,7 +105,7 @@ abstract class ObjectStoreContractTest {
 
     @Test
     void abortedWriterLeavesNothing() throws IOException {
-        try (ObjectWriter writer = store.create("outbound/partial.csv")) {
+        try (ObjectWriter writer = store.create("outbound/partial.csv", Map.of())) {
             writer.stream().write(new byte[100_000]);
         }
 
@@ -116,14 +116,14 @@ abstract class ObjectStoreContractTest {
 
     @Test
     void nothingIsVisibleUntilCommit() throws IOException {
-        try (ObjectWriter writer = store.create("outbound/slow.csv")) {
+        try (ObjectWriter writer = store.create("outbound/slow.csv", Map.of("mex-to", "X26ABC2"))) {
             writer.stream().write(new byte[100_000]);
             writer.stream().flush();
 
             assertThat(store.stat("outbound/slow.csv")).isEmpty();
             assertThat(store.list("outbound/")).isEmpty();
 
-            writer.commit(Map.of("mex-to", "X26ABC2"));
+            writer.commit();
         }
         assertThat(store.stat("outbound/slow.csv")).hasValueSatisfying(info -> assertThat(info.size())
                 .isEqualTo(100_000));
@@ -143,11 +143,11 @@ abstract class ObjectStoreContractTest {
 
     @Test
     void closingTheStreamBeforeCommitStillCommits() throws IOException {
-        try (ObjectWriter writer = store.create("outbound/closed.csv")) {
+        try (ObjectWriter writer = store.create("outbound/closed.csv", Map.of())) {
             try (OutputStream out = writer.stream()) {
                 out.write("closed early".getBytes(StandardCharsets.UTF_8));
             }
-            writer.commit(Map.of());
+            writer.commit();
         }
 
         assertThat(text("outbound/closed.csv")).isEqualTo("closed early");
@@ -177,19 +177,18 @@ abstract class ObjectStoreContractTest {
     }
 
     @Test
-    void commitNewNeverReplacesAndTheContentCanBeCommittedUnderAnotherKey() throws IOException {
+    void createNewRefusesATakenKeyBeforeAnythingIsWrittenAndTheContentGoesUnderAnotherKey() throws IOException {
         store.putText("inbound/X26ABC1/export.csv", "first", Map.of("mex-messageid", "ID1"));
 
-        try (ObjectWriter writer = store.create("inbound/X26ABC1/export.csv")) {
+        assertThatThrownBy(() -> store.createNew("inbound/X26ABC1/export.csv", Map.of("mex-messageid", "ID2")))
+                .isInstanceOf(FileAlreadyExistsException.class);
+        try (ObjectWriter writer = store.createNew("inbound/X26ABC1/ID2_export.csv", Map.of("mex-messageid", "ID2"))) {
             writer.stream().write("second".getBytes(StandardCharsets.UTF_8));
-            assertThatThrownBy(() -> writer.commitNew("inbound/X26ABC1/export.csv", Map.of("mex-messageid", "ID2")))
-                    .isInstanceOf(FileAlreadyExistsException.class);
-            assertThat(text("inbound/X26ABC1/export.csv")).isEqualTo("first");
-            assertThat(store.metadata("inbound/X26ABC1/export.csv")).containsExactly(Map.entry("mex-messageid", "ID1"));
-
-            writer.commitNew("inbound/X26ABC1/ID2_export.csv", Map.of("mex-messageid", "ID2"));
+            writer.commit();
         }
 
+        assertThat(text("inbound/X26ABC1/export.csv")).isEqualTo("first");
+        assertThat(store.metadata("inbound/X26ABC1/export.csv")).containsExactly(Map.entry("mex-messageid", "ID1"));
         assertThat(text("inbound/X26ABC1/ID2_export.csv")).isEqualTo("second");
         assertThat(store.metadata("inbound/X26ABC1/ID2_export.csv")).containsExactly(Map.entry("mex-messageid", "ID2"));
         assertThat(storedFiles()).filteredOn(file -> !file.endsWith(".meta.json")).containsExactly(
@@ -197,23 +196,37 @@ abstract class ObjectStoreContractTest {
     }
 
     @Test
-    void commitNewOfAFreeKeyCommitsAndAWriterNeverCommittedLeavesNothing() throws IOException {
-        try (ObjectWriter writer = store.create("inbound/X26ABC1/a.csv")) {
-            writer.stream().write('a');
-            writer.commitNew("inbound/X26ABC1/a.csv", Map.of());
-            assertThatThrownBy(() -> writer.commitNew("inbound/X26ABC1/b.csv", Map.of()))
-                    .as("a writer commits once").isInstanceOfAny(IOException.class, IllegalStateException.class);
+    void aKeyTakenWhileWritingIsRefusedAtCommitAndNothingOfTheWriterIsLeft() throws IOException {
+        try (ObjectWriter writer = store.createNew("inbound/X26ABC1/export.csv", Map.of("mex-messageid", "ID2"))) {
+            writer.stream().write(new byte[100_000]);
+            store.putText("inbound/X26ABC1/export.csv", "first", Map.of("mex-messageid", "ID1"));
+
+            assertThatThrownBy(writer::commit).isInstanceOf(FileAlreadyExistsException.class);
+            assertThatThrownBy(writer::commit).as("a writer commits once")
+                    .isInstanceOfAny(IOException.class, IllegalStateException.class);
         }
-        store.putText("inbound/X26ABC1/b.csv", "b", Map.of());
-        try (ObjectWriter writer = store.create("inbound/X26ABC1/b.csv")) {
+
+        assertThat(text("inbound/X26ABC1/export.csv")).isEqualTo("first");
+        assertThat(store.metadata("inbound/X26ABC1/export.csv")).containsExactly(Map.entry("mex-messageid", "ID1"));
+        assertThat(storedFiles()).filteredOn(file -> !file.endsWith(".meta.json"))
+                .containsExactly("inbound/X26ABC1/export.csv");
+    }
+
+    @Test
+    void createNewOfAFreeKeyCommitsOnceAndAWriterNeverCommittedLeavesNothing() throws IOException {
+        try (ObjectWriter writer = store.createNew("inbound/X26ABC1/a.csv", Map.of())) {
+            writer.stream().write('a');
+            writer.commit();
+            assertThatThrownBy(writer::commit).as("a writer commits once")
+                    .isInstanceOfAny(IOException.class, IllegalStateException.class);
+        }
+        try (ObjectWriter writer = store.createNew("inbound/X26ABC1/b.csv", Map.of("mex-to", "X"))) {
             writer.stream().write('x');
-            assertThatThrownBy(() -> writer.commitNew("inbound/X26ABC1/b.csv", Map.of("mex-to", "X")))
-                    .isInstanceOf(FileAlreadyExistsException.class);
         }
 
         assertThat(text("inbound/X26ABC1/a.csv")).isEqualTo("a");
-        assertThat(store.metadata("inbound/X26ABC1/b.csv")).isEmpty();
-        assertThat(storedFiles()).containsExactly("inbound/X26ABC1/a.csv", "inbound/X26ABC1/b.csv");
+        assertThat(store.stat("inbound/X26ABC1/b.csv")).isEmpty();
+        assertThat(storedFiles()).containsExactly("inbound/X26ABC1/a.csv");
     }
 
     @Test
@@ -258,7 +271,8 @@ abstract class ObjectStoreContractTest {
     @ValueSource(strings = {"", "../x", "a/../../x", "/abs", "a//b", "a/", "a\u0000b", "a\\b", "a\nb", "./a", "a/.",
             ".hidden", "outbound/.x.csv.1234.upload", "outbound/x.csv.meta.json"})
     void rejectsKeysThatCouldEscapeOrCollide(String key) {
-        assertThatThrownBy(() -> store.create(key)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.create(key, Map.of())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.createNew(key, Map.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.stat(key)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.metadata(key)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> store.content(key)).isInstanceOf(IllegalArgumentException.class);

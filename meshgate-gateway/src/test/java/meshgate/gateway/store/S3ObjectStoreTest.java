@@ -89,9 +89,9 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
         metadata.put("mex-subject", "my super subject $£%");
         metadata.put("Mex-LocalID", "ünïcødé ✓");
 
-        try (ObjectWriter writer = store.create("inbound/X26ABC1/20240101-abc.dat")) {
+        try (ObjectWriter writer = store.create("inbound/X26ABC1/20240101-abc.dat", metadata)) {
             writer.stream().write("hello, mesh".getBytes(StandardCharsets.UTF_8));
-            writer.commit(metadata);
+            writer.commit();
         }
 
         assertThat(text("inbound/X26ABC1/20240101-abc.dat")).isEqualTo("hello, mesh");
@@ -119,9 +119,9 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
         metadata.put("mex-messageid", "20240101120000000000_ABCDEF");
         metadata.put("Content-Type", "text/csv");
 
-        try (ObjectWriter writer = store.create("inbound/X26ABC1/big-subject.dat")) {
+        try (ObjectWriter writer = store.create("inbound/X26ABC1/big-subject.dat", metadata)) {
             writer.stream().write("payload".getBytes(StandardCharsets.UTF_8));
-            writer.commit(metadata);
+            writer.commit();
         }
         store.putText("inbound/X26ABC1/big-subject.ctl", "{}", metadata);
         writePattern("inbound/X26ABC1/big-subject-multipart.dat", PART + 10, metadata);
@@ -145,27 +145,72 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
-    void aRefusedCommitNewLeavesTheObjectThereAndItsSidecarAsTheyWere() throws IOException {
+    void aKeyTakenWhileUploadingAbortsTheUploadAndLeavesTheObjectThereAndItsSidecarAsTheyWere() throws IOException {
         String subject = "é".repeat(400);
-        store.putText("inbound/X26ABC1/export.csv", "first", Map.of("mex-subject", subject, "mex-messageid", "ID1"));
+        Requests requests = new Requests();
+        try (S3ObjectStore counted = new S3ObjectStore(server.client(requests), bucket, PART)) {
+            try (ObjectWriter writer = counted.createNew("inbound/X26ABC1/export.csv",
+                    Map.of("mex-subject", "ü".repeat(400), "mex-messageid", "ID2"))) {
+                writer.stream().write(new byte[2 * PART + 1]);
+                store.putText("inbound/X26ABC1/export.csv", "first", Map.of("mex-subject", subject,
+                        "mex-messageid", "ID1"));
 
-        try (ObjectWriter writer = store.create("inbound/X26ABC1/export.csv")) {
-            writer.stream().write("second".getBytes(StandardCharsets.UTF_8));
-            assertThatThrownBy(() -> writer.commitNew("inbound/X26ABC1/export.csv",
-                    Map.of("mex-subject", "ü".repeat(400), "mex-messageid", "ID2")))
-                    .isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
-            writer.commitNew("inbound/X26ABC1/ID2_export.csv", Map.of("mex-subject", "ü".repeat(400),
-                    "mex-messageid", "ID2"));
+                assertThatThrownBy(writer::commit).isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+            }
+
+            assertThat(requests.operations()).filteredOn(operation -> !operation.startsWith("HeadObject"))
+                    .containsExactly(
+                            "CreateMultipartUpload inbound/X26ABC1/export.csv metadata={meshgate-sidecar=true, "
+                                    + "mex-messageid=ID2}",
+                            "UploadPart inbound/X26ABC1/export.csv part=1",
+                            "UploadPart inbound/X26ABC1/export.csv part=2",
+                            "UploadPart inbound/X26ABC1/export.csv part=3",
+                            "AbortMultipartUpload inbound/X26ABC1/export.csv");
         }
 
+        assertThat(s3.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
         assertThat(store.decodedMetadata("inbound/X26ABC1/export.csv")).containsOnly(
                 Map.entry("mex-subject", subject), Map.entry("mex-messageid", "ID1"));
-        assertThat(store.decodedMetadata("inbound/X26ABC1/ID2_export.csv")).containsOnly(
-                Map.entry("mex-subject", "ü".repeat(400)), Map.entry("mex-messageid", "ID2"));
         assertThat(text("inbound/X26ABC1/export.csv")).isEqualTo("first");
-        assertThat(allKeys()).containsExactly("inbound/X26ABC1/ID2_export.csv",
-                "inbound/X26ABC1/ID2_export.csv.meta.json", "inbound/X26ABC1/export.csv",
-                "inbound/X26ABC1/export.csv.meta.json");
+        assertThat(allKeys()).containsExactly("inbound/X26ABC1/export.csv", "inbound/X26ABC1/export.csv.meta.json");
+    }
+
+    /**
+     * AWS S3 refuses {@code If-None-Match: *} writes onto a taken key (412); S3Proxy 2.6 honours the header on reads
+     * only. Should it start refusing, the store's look before each such write stops being the only guard here.
+     */
+    @Test
+    void theTestServerIgnoresIfNoneMatchOnWritesWhichIsWhyTheStoreLooksBeforeWriting() {
+        String key = "inbound/X26ABC1/x.dat";
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("first"));
+        s3.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*"), RequestBody.fromString("second"));
+        String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String eTag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(upload).partNumber(1),
+                RequestBody.fromString("third")).eTag();
+        s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(upload).ifNoneMatch("*")
+                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(eTag))));
+
+        assertThat(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String()).isEqualTo("third");
+    }
+
+    @Test
+    void aManyPartObjectWhoseMetadataOutgrowsS3sLimitHasItsSidecarWrittenJustBeforeItIsCompleted()
+            throws IOException {
+        Requests requests = new Requests();
+        try (S3ObjectStore counted = new S3ObjectStore(server.client(requests), bucket, PART)) {
+            writePattern(counted, "inbound/X26ABC2/long-subject.dat", PART + 1,
+                    Map.of("mex-subject", "é".repeat(700), "mex-messageid", "M1"));
+
+            assertThat(requests.operations()).containsExactly(
+                    "CreateMultipartUpload inbound/X26ABC2/long-subject.dat metadata={meshgate-sidecar=true, "
+                            + "mex-messageid=M1}",
+                    "UploadPart inbound/X26ABC2/long-subject.dat part=1",
+                    "UploadPart inbound/X26ABC2/long-subject.dat part=2",
+                    "PutObject inbound/X26ABC2/long-subject.dat.meta.json type=application/json",
+                    "CompleteMultipartUpload inbound/X26ABC2/long-subject.dat");
+        }
+        assertThat(store.decodedMetadata("inbound/X26ABC2/long-subject.dat")).containsOnly(
+                Map.entry("mex-subject", "é".repeat(700)), Map.entry("mex-messageid", "M1"));
     }
 
     /** User metadata's size as AWS counts it against its 2 KB: the UTF-8 bytes of every name and value. */
@@ -193,10 +238,10 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
 
     @Test
     void contentTypeAndEncodingAreTheObjectsOwnHeaders() throws IOException {
-        try (ObjectWriter writer = store.create("outbound/x.json.gz")) {
+        try (ObjectWriter writer = store.create("outbound/x.json.gz", Map.of("Content-Type", "application/fhir+json",
+                "content-encoding", "gzip", "mex-to", "X26ABC2"))) {
             writer.stream().write(new byte[] {1, 2, 3});
-            writer.commit(Map.of("Content-Type", "application/fhir+json", "content-encoding", "gzip",
-                    "mex-to", "X26ABC2"));
+            writer.commit();
         }
 
         HeadObjectResponse head = head("outbound/x.json.gz");
@@ -224,11 +269,8 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
         Map<String, String> twice = new LinkedHashMap<>();
         twice.put("mex-to", "A");
         twice.put("MEX-TO", "B");
-        try (ObjectWriter writer = store.create("outbound/y.csv")) {
-            writer.stream().write('y');
-            assertThatThrownBy(() -> writer.commit(twice)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("twice");
-        }
+        assertThatThrownBy(() -> store.create("outbound/y.csv", twice)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("twice");
 
         assertThat(allKeys()).isEmpty();
     }
@@ -246,7 +288,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
 
     @Test
     void abortedMultipartWriterLeavesNoUpload() throws IOException {
-        try (ObjectWriter writer = store.create("outbound/large-partial.csv")) {
+        try (ObjectWriter writer = store.create("outbound/large-partial.csv", Map.of())) {
             writer.stream().write(new byte[PART + 1]);
         }
 
@@ -257,8 +299,8 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
 
     @Test
     void nothingIsInTheBucketUntilCommitWhetherSmallOrMultipart() throws IOException {
-        try (ObjectWriter small = store.create("outbound/small.csv");
-                ObjectWriter large = store.create("outbound/large.csv")) {
+        try (ObjectWriter small = store.create("outbound/small.csv", Map.of("mex-to", "X26ABC2"));
+                ObjectWriter large = store.create("outbound/large.csv", Map.of("mex-to", "X26ABC2"))) {
             small.stream().write(new byte[100_000]);
             large.stream().write(new byte[2 * PART + 1]);
             large.stream().flush();
@@ -267,8 +309,8 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
             assertThat(store.stat("outbound/large.csv")).isEmpty();
             assertThat(allKeys()).isEmpty();
 
-            small.commit(Map.of("mex-to", "X26ABC2"));
-            large.commit(Map.of("mex-to", "X26ABC2"));
+            small.commit();
+            large.commit();
         }
         assertThat(store.list("outbound/")).extracting(ObjectInfo::key, ObjectInfo::size).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("outbound/large.csv", 2L * PART + 1),
@@ -279,10 +321,10 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
 
     @Test
     void writingAfterCommitFails() throws IOException {
-        try (ObjectWriter writer = store.create("outbound/x.csv")) {
-            writer.commit(Map.of());
+        try (ObjectWriter writer = store.create("outbound/x.csv", Map.of())) {
+            writer.commit();
             assertThatThrownBy(() -> writer.stream().write(1)).isInstanceOf(IOException.class);
-            assertThatThrownBy(() -> writer.commit(Map.of())).isInstanceOf(IOException.class);
+            assertThatThrownBy(writer::commit).isInstanceOf(IOException.class);
         }
         assertThat(store.stat("outbound/x.csv")).hasValueSatisfying(info -> assertThat(info.size()).isZero());
     }
@@ -302,7 +344,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
 
     @Test
     void rejectsKeysTooLongForS3() {
-        assertThatThrownBy(() -> store.create("outbound/" + "é".repeat(500))).isInstanceOf(
+        assertThatThrownBy(() -> store.create("outbound/" + "é".repeat(508), Map.of())).isInstanceOf(
                 IllegalArgumentException.class);
     }
 
@@ -359,6 +401,57 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     }
 
     @Test
+    void aManyPartObjectIsUploadedOnlyToItsFinalKeyWithItsMetadataFromTheStart() throws IOException {
+        Requests requests = new Requests();
+        try (S3ObjectStore counted = new S3ObjectStore(server.client(requests), bucket, PART)) {
+            writePattern(counted, "inbound/X26ABC2/three-parts.dat", 12L * MIB,
+                    Map.of("mex-messageid", "M1", "content-type", "text/plain"));
+
+            assertThat(requests.operations()).containsExactly(
+                    "CreateMultipartUpload inbound/X26ABC2/three-parts.dat type=text/plain metadata={mex-messageid=M1}",
+                    "UploadPart inbound/X26ABC2/three-parts.dat part=1",
+                    "UploadPart inbound/X26ABC2/three-parts.dat part=2",
+                    "UploadPart inbound/X26ABC2/three-parts.dat part=3",
+                    "CompleteMultipartUpload inbound/X26ABC2/three-parts.dat");
+            assertThat(allKeys()).containsExactly("inbound/X26ABC2/three-parts.dat");
+        }
+    }
+
+    @Test
+    void aSmallObjectIsOnePutObjectOnItsFinalKey() throws IOException {
+        Requests requests = new Requests();
+        try (S3ObjectStore counted = new S3ObjectStore(server.client(requests), bucket, PART)) {
+            writePattern(counted, "inbound/X26ABC2/small.dat", PART - 1,
+                    Map.of("mex-messageid", "M1", "content-type", "text/plain"));
+
+            assertThat(requests.operations()).containsExactly(
+                    "PutObject inbound/X26ABC2/small.dat type=text/plain metadata={mex-messageid=M1}");
+        }
+    }
+
+    @Test
+    void aManyPartObjectThatMustNotReplaceIsCheckedThenCompletedOnlyIfTheKeyIsStillFree() throws IOException {
+        Requests requests = new Requests();
+        try (S3ObjectStore counted = new S3ObjectStore(server.client(requests), bucket, PART)) {
+            try (ObjectWriter writer = counted.createNew("inbound/X26ABC2/export.csv", Map.of("mex-messageid", "M1"))) {
+                writer.stream().write(new byte[2 * PART + 1]);
+                writer.commit();
+            }
+
+            assertThat(requests.operations()).containsExactly(
+                    "HeadObject inbound/X26ABC2/export.csv",
+                    "HeadObject inbound/X26ABC2/export.csv.meta.json",
+                    "CreateMultipartUpload inbound/X26ABC2/export.csv metadata={mex-messageid=M1}",
+                    "UploadPart inbound/X26ABC2/export.csv part=1",
+                    "UploadPart inbound/X26ABC2/export.csv part=2",
+                    "UploadPart inbound/X26ABC2/export.csv part=3",
+                    "HeadObject inbound/X26ABC2/export.csv",
+                    "HeadObject inbound/X26ABC2/export.csv.meta.json",
+                    "CompleteMultipartUpload inbound/X26ABC2/export.csv if-none-match=*");
+        }
+    }
+
+    @Test
     void writingALargeObjectHoldsAtMostOnePartInMemory() throws IOException {
         Requests requests = new Requests();
         try (S3ObjectStore counted = new S3ObjectStore(server.client(requests), bucket, PART)) {
@@ -370,7 +463,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
             assertThat(parts).hasSize(13);
             assertThat(parts).allSatisfy(part -> assertThat(part.contentLength()).isLessThanOrEqualTo(PART));
             assertThat(parts.stream().mapToLong(UploadPartRequest::contentLength).sum()).isEqualTo(size);
-            assertThat(requests.of(CopyObjectRequest.class)).hasSize(1);
+            assertThat(requests.of(CopyObjectRequest.class)).isEmpty();
             assertThat(digest(counted.content("inbound/large.dat"), 0)).isEqualTo(patternDigest(0, size));
         }
     }
@@ -401,7 +494,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
             counted.move("outbound/x.dat", "sent/x.dat");
 
             assertThat(requests.of(CopyObjectRequest.class)).isEmpty();
-            assertThat(requests.of(UploadPartCopyRequest.class)).hasSize(6);
+            assertThat(requests.of(UploadPartCopyRequest.class)).hasSize(3);
             assertThat(counted.metadata("sent/x.dat")).containsOnly(Map.entry("mex-to", "X26ABC2"));
             assertThat(digest(counted.content("sent/x.dat"), 0)).isEqualTo(patternDigest(0, 12L * MIB));
             assertThat(allKeys()).containsExactly("sent/x.dat");
@@ -432,6 +525,26 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
         <T extends SdkRequest> List<T> of(Class<T> type) {
             return sent.stream().filter(type::isInstance).map(type::cast).toList();
         }
+
+        /** Each request as its S3 operation, its key and what it says about the object written. */
+        List<String> operations() {
+            return sent.stream().map(Requests::describe).toList();
+        }
+
+        private static String describe(SdkRequest request) {
+            String operation = request.getClass().getSimpleName().replaceFirst("Request$", "");
+            StringBuilder out = new StringBuilder(operation).append(' ')
+                    .append(request.getValueForField("Key", String.class).orElse("?"));
+            if (request instanceof UploadPartRequest part) {
+                out.append(" part=").append(part.partNumber());
+            }
+            request.getValueForField("ContentType", String.class).ifPresent(type -> out.append(" type=").append(type));
+            request.getValueForField("Metadata", Map.class).filter(m -> !m.isEmpty())
+                    .ifPresent(metadata -> out.append(" metadata=").append(new java.util.TreeMap<>(metadata)));
+            request.getValueForField("IfNoneMatch", String.class).ifPresent(tag -> out.append(" if-none-match=")
+                    .append(tag));
+            return out.toString();
+        }
     }
 
     private void writePattern(String key, long size, Map<String, String> metadata) throws IOException {
@@ -441,7 +554,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
     /** Streams {@code size} bytes of a pattern that differs at every offset, without holding them. */
     private static void writePattern(ObjectStore target, String key, long size, Map<String, String> metadata)
             throws IOException {
-        try (ObjectWriter writer = target.create(key)) {
+        try (ObjectWriter writer = target.create(key, metadata)) {
             byte[] chunk = new byte[64 * 1024 + 7];
             for (long written = 0; written < size; ) {
                 int n = (int) Math.min(chunk.length, size - written);
@@ -449,7 +562,7 @@ class S3ObjectStoreTest extends ObjectStoreContractTest {
                 writer.stream().write(chunk, 0, n);
                 written += n;
             }
-            writer.commit(metadata);
+            writer.commit();
         }
     }
 
