@@ -77,6 +77,7 @@ public final class Gateway implements AutoCloseable {
     private final MeshGateMetrics metrics = new MeshGateMetrics();
     private MetricsServer metricsServer;
     /** Announcements of new outbound objects (S3 event notifications), when {@code outbound_notifications} is set. */
+    private final Optional<meshgate.gateway.outbound.OutboundNotificationSource> notificationSource;
     private meshgate.gateway.outbound.OutboundNotificationSource.Running notifications;
     /**
      * This gateway node, as named in the ledger's claims: the same after a restart, so that a node restarted after
@@ -86,6 +87,9 @@ public final class Gateway implements AutoCloseable {
 
     public Gateway(GatewayConfig config, Clock clock) {
         checkOutboundLease(config);
+        // Looked for first: a missing module fails the start before anything is opened.
+        this.notificationSource = config.outboundNotifications()
+                .map(n -> meshgate.gateway.outbound.OutboundNotificationSource.load());
         this.config = config;
         this.node = config.nodeId();
         this.store = openStore(config);
@@ -167,9 +171,9 @@ public final class Gateway implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot watch outbound/", e);
             }
-            config.outboundNotifications().ifPresent(settings -> notifications = meshgate.gateway.outbound
-                    .OutboundNotificationSource.load().start(settings, config.store().s3().orElseThrow().bucket(),
-                            watcher::offer));
+            notificationSource.ifPresent(source -> notifications = source.start(
+                    config.outboundNotifications().orElseThrow(), config.store().s3().orElseThrow().bucket(),
+                    watcher::offer));
             // Each node keeps its own view of which mailboxes MESH refuses, so this runs on every node.
             schedule(mailboxHealth::retryDue, RETRY_TICK, RETRY_TICK);
             jobs.add(new Job("validate-mailboxes", Duration.ZERO, config.handshakeInterval(), validator::validate));
