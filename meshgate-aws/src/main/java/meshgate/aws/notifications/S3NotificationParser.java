@@ -20,12 +20,17 @@ import meshgate.aws.notifications.S3Notification.ObjectCreated;
  *       (URL-encoded, a space as {@code +}), {@code size}, {@code eTag}, {@code versionId}, {@code sequencer}; or the
  *       {@code s3:TestEvent} S3 sends when notifications are set up;</li>
  *   <li>EventBridge to SQS: {@code detail-type} {@code Object Created}, {@code detail.bucket.name},
- *       {@code detail.object.key} (not encoded), {@code etag}, {@code version-id}, {@code size}, {@code sequencer}.</li>
+ *       {@code detail.object.key} (not encoded), {@code etag}, {@code version-id}, {@code size}, {@code sequencer};
+ *       or {@code AWS API Call via CloudTrail} for {@code PutObject}, {@code CompleteMultipartUpload} or
+ *       {@code CopyObject}, with {@code detail.requestParameters.bucketName} and {@code key}.</li>
  * </ul>
  */
 public final class S3NotificationParser {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CREATED = "ObjectCreated:";
+    /** The S3 API calls, as CloudTrail names them, that leave a new object under its key. */
+    private static final java.util.Set<String> CREATING_CALLS = java.util.Set.of("PutObject",
+            "CompleteMultipartUpload", "CopyObject");
 
     private S3NotificationParser() {
     }
@@ -95,6 +100,9 @@ public final class S3NotificationParser {
             return new Malformed("an EventBridge event from " + root.path("source").asText("(no source)")
                     + ", not from aws.s3");
         }
+        if ("AWS API Call via CloudTrail".equals(detailType)) {
+            return cloudTrail(root.path("detail"));
+        }
         if (!"Object Created".equals(detailType)) {
             return new Ignored("EventBridge " + detailType);
         }
@@ -107,6 +115,23 @@ public final class S3NotificationParser {
         JsonNode object = detail.path("object");
         return new Created(List.of(new ObjectCreated(bucket, key, object.path("size").asLong(-1),
                 text(object.path("etag")), text(object.path("version-id")), text(object.path("sequencer")))));
+    }
+
+    /**
+     * An S3 API call recorded by CloudTrail (data events), as the Terraform MESH module's own EventBridge rules match
+     * them: only the bucket and the key are known.
+     */
+    private static S3Notification cloudTrail(JsonNode detail) {
+        String call = detail.path("eventName").asText("");
+        if (!"s3.amazonaws.com".equals(detail.path("eventSource").asText()) || !CREATING_CALLS.contains(call)) {
+            return new Ignored("CloudTrail " + detail.path("eventSource").asText("(no eventSource)") + " " + call);
+        }
+        String bucket = text(detail.path("requestParameters").path("bucketName"));
+        String key = text(detail.path("requestParameters").path("key"));
+        if (bucket == null || key == null) {
+            return new Malformed("CloudTrail " + call + " without requestParameters.bucketName or key");
+        }
+        return new Created(List.of(new ObjectCreated(bucket, key, -1, null, null, null)));
     }
 
     private static String text(JsonNode node) {

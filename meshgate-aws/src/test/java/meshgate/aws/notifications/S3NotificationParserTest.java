@@ -34,6 +34,16 @@ class S3NotificationParserTest {
     }
 
     @Test
+    void readsACloudTrailPutObjectCallAsTheTerraformModulesRulesMatchIt() throws IOException {
+        S3Notification parsed = S3NotificationParser.parse(fixture("eventbridge-cloudtrail-put-object.json"));
+
+        assertThat(((Created) parsed).objects()).containsExactly(new ObjectCreated("BUCKET",
+                "outbound/X26ABC1/0f6c2e1a9b.json", -1, null, null, null));
+        assertThat(S3NotificationParser.parse(fixture("eventbridge-cloudtrail-put-object.json")
+                .replace("\"PutObject\"", "\"GetObject\""))).isInstanceOf(Ignored.class);
+    }
+
+    @Test
     void readsAnS3NotificationInsideAnSnsEnvelope() throws IOException {
         String inner = fixture("s3-object-created-put.json");
         String envelope = "{\"Type\":\"Notification\",\"MessageId\":\"1b2c3d4e\",\"TopicArn\":"
