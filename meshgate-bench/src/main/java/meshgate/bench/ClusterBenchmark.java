@@ -152,6 +152,7 @@ final class ClusterBenchmark {
                 "outbound_rescan_interval: 500ms",
                 "outbound_settle_time: 0s",
                 "tracking_interval: 1h",
+                "outbound_existing: send",
                 "");
         return LocalMesh.writeSettings(root.resolve("meshgate.yaml"), yaml);
     }

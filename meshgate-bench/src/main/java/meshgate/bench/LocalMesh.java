@@ -64,6 +64,7 @@ final class LocalMesh implements AutoCloseable {
                 "outbound_rescan_interval: 1s",
                 "outbound_settle_time: 0s",
                 "tracking_interval: 1h",
+                "outbound_existing: send",
                 extra,
                 "");
         return writeSettings(root.resolve("meshgate.yaml"), yaml);

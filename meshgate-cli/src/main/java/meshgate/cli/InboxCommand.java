@@ -83,15 +83,15 @@ final class InboxCommand implements Callable<Integer> {
             ArrayNode messages = result.putArray("messages");
             ids.forEach(messages::add);
             // As MESH writes it: only the query that differs from the defaults (max_results 500, no filter)
-            List<String> query = new ArrayList<>();
+            List<String> selfQuery = new ArrayList<>();
             if (pageSize != DEFAULT_PAGE_SIZE) {
-                query.add("max_results=" + pageSize);
+                selfQuery.add("max_results=" + pageSize);
             }
             if (workflow != null) {
-                query.add("workflow_filter=" + URLEncoder.encode(workflow, StandardCharsets.UTF_8));
+                selfQuery.add("workflow_filter=" + URLEncoder.encode(workflow, StandardCharsets.UTF_8));
             }
             result.putObject("links").put("self", "/messageexchange/" + mailbox + "/inbox"
-                    + (query.isEmpty() ? "" : "?" + String.join("&", query)));
+                    + (selfQuery.isEmpty() ? "" : "?" + String.join("&", selfQuery)));
             result.put("approx_inbox_count", approximateCount);
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         } else {

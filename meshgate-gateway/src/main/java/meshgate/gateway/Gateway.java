@@ -76,6 +76,9 @@ public final class Gateway implements AutoCloseable {
     private final EventOutbox events;
     private final MeshGateMetrics metrics = new MeshGateMetrics();
     private MetricsServer metricsServer;
+    /** Announcements of new outbound objects (S3 event notifications), when {@code outbound_notifications} is set. */
+    private final Optional<meshgate.gateway.outbound.OutboundNotificationSource> notificationSource;
+    private meshgate.gateway.outbound.OutboundNotificationSource.Running notifications;
     /**
      * This gateway node, as named in the ledger's claims: the same after a restart, so that a node restarted after
      * a crash takes its own work back at once, while other nodes wait for its claims to run out.
@@ -84,6 +87,9 @@ public final class Gateway implements AutoCloseable {
 
     public Gateway(GatewayConfig config, Clock clock) {
         checkOutboundLease(config);
+        // Looked for first: a missing module fails the start before anything is opened.
+        this.notificationSource = config.outboundNotifications()
+                .map(n -> meshgate.gateway.outbound.OutboundNotificationSource.load());
         this.config = config;
         this.node = config.nodeId();
         this.store = openStore(config);
@@ -114,7 +120,7 @@ public final class Gateway implements AutoCloseable {
                 List.copyOf(clients.keySet()), clock, metrics);
         OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, leases, metrics,
                 mailboxHealth);
-        this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundRescanInterval(),
+        this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundListingInterval(),
                 config.outboundSettleTime(), clock);
         Map<String, String> legacyFolders = new LinkedHashMap<>();
         config.mailboxes().forEach(m -> m.inboundFolder().ifPresent(f -> legacyFolders.put(m.mailboxId(), f)));
@@ -165,6 +171,9 @@ public final class Gateway implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot watch outbound/", e);
             }
+            notificationSource.ifPresent(source -> notifications = source.start(
+                    config.outboundNotifications().orElseThrow(), config.store().s3().orElseThrow().bucket(),
+                    watcher::offer));
             // Each node keeps its own view of which mailboxes MESH refuses, so this runs on every node.
             schedule(mailboxHealth::retryDue, RETRY_TICK, RETRY_TICK);
             jobs.add(new Job("validate-mailboxes", Duration.ZERO, config.handshakeInterval(), validator::validate));
@@ -280,6 +289,9 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("gateway_stopping");
+        if (notifications != null) {
+            notifications.close();
+        }
         try {
             watcher.close();
         } catch (IOException e) {

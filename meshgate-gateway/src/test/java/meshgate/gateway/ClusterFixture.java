@@ -67,6 +67,8 @@ final class ClusterFixture implements AutoCloseable {
                 "mesh_read_timeout: 10s",
                 "mesh_retry_max_elapsed: 1s",
                 "tracking_interval: 1h",
+                // Objects are put before the nodes' first start and are to be sent, not adopted.
+                "outbound_existing: send",
                 "");
     }
 

@@ -80,7 +80,10 @@ final class GatewayFixture implements AutoCloseable {
                 "poll_interval: 300ms",
                 "outbound_rescan_interval: 300ms",
                 "outbound_settle_time: 100ms",
-                "tracking_interval: 1h");
+                "tracking_interval: 1h",
+                // Tests drop files before a gateway's first start and expect them sent (OutboundAdoptionTest covers
+                // the default, adopting them).
+                "outbound_existing: send");
     }
 
     Path writeConfig(String mailbox, String extra) throws IOException {

@@ -40,7 +40,9 @@ public record GatewayConfig(
         String nodeId,
         Duration outboundLease,
         MeshTimeouts meshTimeouts,
-        MetricsSettings metrics) {
+        MetricsSettings metrics,
+        OutboundExisting outboundExisting,
+        Optional<OutboundNotificationSettings> outboundNotifications) {
 
     public GatewayConfig {
         if (maxDecodedSize < 1) {
@@ -64,6 +66,14 @@ public record GatewayConfig(
         Objects.requireNonNull(outboundLease, "outboundLease");
         Objects.requireNonNull(meshTimeouts, "meshTimeouts");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(outboundExisting, "outboundExisting");
+        Objects.requireNonNull(outboundNotifications, "outboundNotifications");
+    }
+
+    /** How often {@code outbound/} is listed in full: less often when notifications announce new objects. */
+    public Duration outboundListingInterval() {
+        return outboundNotifications.map(OutboundNotificationSettings::reconciliationInterval)
+                .orElse(outboundRescanInterval);
     }
 
     public Optional<MailboxConfig> mailbox(String mailboxId) {

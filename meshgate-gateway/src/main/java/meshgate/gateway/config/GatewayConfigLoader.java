@@ -67,7 +67,7 @@ public final class GatewayConfigLoader {
             "send_concurrency", "use_sender_filename", "use_legacy_inbound_location", "use_s3_key_for_mex_filename",
             "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval", "outbound_settle_time",
             "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs", "node_id", "outbound_lease",
-            "mesh_connect_timeout", "mesh_read_timeout", "mesh_retry_max_elapsed", "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url",
+            "outbound_existing", "mesh_connect_timeout", "mesh_read_timeout", "mesh_retry_max_elapsed", "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url",
             "events.webhook_authorization", "events.webhook_signing_secret", "metrics.port", "metrics.host",
             "metrics.token");
     /** Pairs of settings of which only one may be given; an environment variable for one displaces the other. */
@@ -85,7 +85,7 @@ public final class GatewayConfigLoader {
             "use_s3_key_for_mex_filename", "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval",
             "outbound_settle_time", "handshake_interval", "tracking_interval", "sent_action", "outbound_mappings",
             "events", "mesh_jobs", "node_id", "outbound_lease", "mesh_connect_timeout", "mesh_read_timeout",
-            "mesh_retry_max_elapsed", "metrics", "aws");
+            "mesh_retry_max_elapsed", "metrics", "aws", "outbound_existing", "outbound_notifications");
     /** A profile's setting displaces the top-level settings it is an alternative to. */
     private static final Map<String, List<String>> DISPLACES = Map.of(
             "base_url", List.of("mesh_env"),
@@ -316,7 +316,9 @@ public final class GatewayConfigLoader {
                 top.text("node_id").filter(v -> !v.isBlank()).orElseGet(GatewayConfigLoader::hostName),
                 top.duration("outbound_lease", DEFAULT_OUTBOUND_LEASE, false),
                 meshTimeouts(top),
-                metrics(top.child("metrics", METRICS)));
+                metrics(top.child("metrics", METRICS)),
+                OutboundExisting.read(top),
+                OutboundNotificationSettings.read(top, store));
     }
 
     private static MeshTimeouts meshTimeouts(Section top) {
@@ -559,7 +561,8 @@ public final class GatewayConfigLoader {
         return switch (text.toLowerCase(Locale.ROOT)) {
             case "archive" -> SentAction.ARCHIVE;
             case "delete" -> SentAction.DELETE;
-            default -> throw top.fail("sent_action", "must be delete or archive, got '" + text + "'");
+            case "keep" -> SentAction.KEEP;
+            default -> throw top.fail("sent_action", "must be archive, delete or keep, got '" + text + "'");
         };
     }
 

@@ -64,7 +64,10 @@ public final class OutboundProcessor {
      * as it ends.
      */
     public OutboundRecord process(ObjectInfo object) throws IOException {
-        OutboundRecord record = ledger.recordOutbound(object.key(), object.size(), object.lastModified());
+        OutboundRecord record = record(object);
+        if (settled(record)) {
+            return record;
+        }
         Optional<HeldClaim> held = leases.claim(record.id());
         if (held.isEmpty()) {
             return record;
@@ -77,6 +80,27 @@ public final class OutboundProcessor {
             LOG.warn("outbound_lease_lost key={} node={} reason=\"{}\"", object.key(), leases.node(), e.getMessage());
             return ledger.findOutbound(record.id()).orElseThrow();
         }
+    }
+
+    /** The ledger's record of this version of the object, created {@code QUEUED} if it has none yet. */
+    OutboundRecord record(ObjectInfo object) {
+        return ledger.recordOutbound(object.key(), object.size(), object.lastModified());
+    }
+
+    /**
+     * True when nothing is left to do with this version where it is: adopted at the first start, or sent and kept in
+     * place ({@code sent_action: keep}). Looked at before claiming, so the objects left under outbound/ cost no
+     * ledger write at each listing.
+     */
+    private boolean settled(OutboundRecord record) {
+        return record.state() == OutboundState.ADOPTED || (config.sentAction() == SentAction.KEEP
+                && record.sentKey() != null && record.state() != OutboundState.FAILED
+                && record.state() != OutboundState.SUPERSEDED);
+    }
+
+    /** Adopts what is under outbound/ at the store's first start, as {@code outbound_existing} says. */
+    void adoptExisting() throws IOException {
+        new OutboundAdoption(store, ledger, leases, config.outboundExisting()).run();
     }
 
     private OutboundRecord processClaimed(ObjectInfo object, OutboundRecord claimed, HeldClaim claim)
@@ -251,7 +275,8 @@ public final class OutboundProcessor {
     }
 
     /**
-     * After MESH accepted: the object leaves outbound/ (archived under sent/ or deleted). A version already archived
+     * After MESH accepted: the object leaves outbound/ (archived under sent/ or deleted), or stays with
+     * {@code sent_action: keep}. A version already archived
      * that is under outbound/ again (the same key, size and modification time) was put back by someone: it was sent,
      * so it is archived again, not sent again.
      */
@@ -261,6 +286,10 @@ public final class OutboundProcessor {
 
     /** Archives (or deletes) the object, still under outbound/, of a record MESH has accepted. */
     private OutboundRecord archive(OutboundRecord record, HeldClaim claim) throws IOException {
+        if (config.sentAction() == SentAction.KEEP) {
+            // Left where it is; the record, with the key as where it went, says this version is sent.
+            return record.sentKey() != null ? record : claim.update(record.sentTo(record.objectKey()));
+        }
         if (record.sentKey() != null) {
             LOG.warn("outbound_already_sent key={} bytes={} last_modified={} message_id={} earlier_sent_key=\"{}\"",
                     record.objectKey(), record.size(), record.lastModified(), record.meshMessageId(),

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds objects under {@code outbound/} and hands each complete one to the {@link OutboundProcessor}, once at a time.
- * A file-system watch (for a local folder) notices new files at once; a periodic rescan is the safety net, and the
- * only means for stores that cannot be watched. An object counts as complete once unchanged for the settle time
+ * A file-system watch (for a local folder), or notifications passed to {@link #offer} (S3 event notifications),
+ * notice new objects at once; a periodic rescan is the safety net, and the only means for stores that cannot be
+ * watched. An object counts as complete once unchanged for the settle time
  * (writing under a hidden name and renaming is better still: hidden names are never listed).
  */
 public final class OutboundWatcher implements AutoCloseable {
@@ -60,7 +61,12 @@ public final class OutboundWatcher implements AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * Adopts what is under outbound/ if this is the store's first start (before anything is sent, so nothing there
+     * then is sent by mistake), then watches and lists.
+     */
     public void start() throws IOException {
+        processor.adoptExisting();
         Optional<Path> folder = store.localFolder(OutboundProcessor.OUTBOUND);
         if (folder.isPresent()) {
             Files.createDirectories(folder.get());
@@ -107,6 +113,33 @@ public final class OutboundWatcher implements AutoCloseable {
         if (soonest != null) {
             scheduler.schedule(this::scanQuietly, soonest.toMillis() + 10, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * One object announced by a notification (S3 event notifications, say), as the listing would find it: recorded in
+     * the ledger, then sent unless it is being sent already, was sent, or was adopted. Whichever of a notification and
+     * the listing sees an object first, the ledger's record of its version, and the claim on it, keep it to one send.
+     *
+     * @return true once the object is recorded in the ledger, or is not there to send (gone, or not under outbound/):
+     *     the notification may then be forgotten
+     * @throws IOException when the store or the ledger could not be asked: the notification must be kept
+     */
+    public boolean offer(String key) throws IOException {
+        if (!key.startsWith(OutboundProcessor.OUTBOUND) || key.endsWith("/")) {
+            return true;
+        }
+        // Found the way a listing finds it (the store's own rules for hidden names, the same times and versions), so
+        // both paths name the same version in the ledger.
+        Optional<ObjectInfo> object = store.list(key).stream().filter(o -> o.key().equals(key)).findFirst();
+        if (object.isEmpty()) {
+            LOG.debug("outbound_offer_gone key={}", key);
+            return true;
+        }
+        processor.record(object.get());
+        if (inFlight.add(key)) {
+            submit(object.get());
+        }
+        return true;
     }
 
     private void submit(ObjectInfo object) {

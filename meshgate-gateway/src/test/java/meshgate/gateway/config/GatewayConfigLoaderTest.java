@@ -164,6 +164,9 @@ class GatewayConfigLoaderTest {
         assertThat(config.handshakeInterval()).isEqualTo(Duration.ofHours(24));
         assertThat(config.trackingInterval()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.sentAction()).isEqualTo(SentAction.ARCHIVE);
+        assertThat(config.outboundExisting()).isEqualTo(OutboundExisting.ADOPT);
+        assertThat(config.outboundNotifications()).isEmpty();
+        assertThat(config.outboundListingInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.outboundMappings()).isEmpty();
         assertThat(config.events()).isEqualTo(EventSettings.defaults());
         assertThat(config.meshJobs()).isTrue();
@@ -332,6 +335,30 @@ class GatewayConfigLoaderTest {
     }
 
     @Test
+    void outboundNotificationsTakeTheListingsPlaceWithAReconciliationIntervalOfTheirOwn() {
+        GatewayConfig config = read(MINIMAL + """
+                store:
+                  type: s3
+                  bucket: mesh-bucket
+                sent_action: keep
+                outbound_existing: send
+                outbound_notifications:
+                  sqs_queue_url: https://sqs.eu-west-2.amazonaws.com/123456789012/meshgate-outbound
+                  region: eu-west-2
+                  visibility_timeout: 2m
+                """);
+
+        assertThat(config.sentAction()).isEqualTo(SentAction.KEEP);
+        assertThat(config.outboundExisting()).isEqualTo(OutboundExisting.SEND);
+        OutboundNotificationSettings notifications = config.outboundNotifications().orElseThrow();
+        assertThat(notifications.sqsQueueUrl())
+                .isEqualTo("https://sqs.eu-west-2.amazonaws.com/123456789012/meshgate-outbound");
+        assertThat(notifications.region()).contains("eu-west-2");
+        assertThat(notifications.visibilityTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.outboundListingInterval()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
     void otherLimitsAreChecked() {
         assertThatThrownBy(() -> read(MINIMAL + "crumb_size: 512\n"))
                 .hasMessage("crumb_size: must be between 1 KiB (1024 bytes) and 16 MiB (16777216 bytes), got 512");
@@ -341,8 +368,14 @@ class GatewayConfigLoaderTest {
                 .hasMessage("get_message_max_concurrency: must be between 1 and 100, got 0");
         assertThatThrownBy(() -> read(MINIMAL + "poll_interval: 0s\n"))
                 .hasMessage("poll_interval: must be more than zero, got PT0S");
-        assertThatThrownBy(() -> read(MINIMAL + "sent_action: keep\n"))
-                .hasMessage("sent_action: must be delete or archive, got 'keep'");
+        assertThatThrownBy(() -> read(MINIMAL + "sent_action: move\n"))
+                .hasMessage("sent_action: must be archive, delete or keep, got 'move'");
+        assertThatThrownBy(() -> read(MINIMAL + "outbound_existing: ignore\n"))
+                .hasMessage("outbound_existing: must be adopt or send, got 'ignore'");
+        assertThatThrownBy(() -> read(MINIMAL + "outbound_notifications:\n  sqs_queue_url: https://sqs.example/q\n"))
+                .hasMessageContaining("need store.type s3");
+        assertThatThrownBy(() -> read(MINIMAL + "store:\n  type: s3\n  bucket: b\noutbound_notifications:\n"
+                + "  region: eu-west-2\n")).hasMessage("outbound_notifications.sqs_queue_url: is required");
         assertThatThrownBy(() -> read(MINIMAL + "never_compress: maybe\n"))
                 .hasMessage("never_compress: must be true or false (or yes or no), got 'maybe'");
     }
