@@ -149,9 +149,10 @@ class OutboundAdoptionTest {
     }
 
     private static void put(meshgate.gateway.store.ObjectStore store, String key, String content) throws IOException {
-        try (ObjectWriter writer = store.create(key)) {
+        try (ObjectWriter writer = store.create(key,
+                Map.of("mex-from", SENDER, "mex-to", RECIPIENT, "mex-workflowid", "TEST_WORKFLOW"))) {
             writer.stream().write(content.getBytes(StandardCharsets.UTF_8));
-            writer.commit(Map.of("mex-from", SENDER, "mex-to", RECIPIENT, "mex-workflowid", "TEST_WORKFLOW"));
+            writer.commit();
         }
     }
 

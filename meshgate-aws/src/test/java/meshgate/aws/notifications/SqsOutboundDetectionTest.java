@@ -197,9 +197,10 @@ class SqsOutboundDetectionTest {
     }
 
     private static void put(Gateway gateway, String key, String content) throws IOException {
-        try (ObjectWriter writer = gateway.store().create(key)) {
+        try (ObjectWriter writer = gateway.store().create(key,
+                Map.of("mex-from", SENDER, "mex-to", RECIPIENT, "mex-workflowid", "TEST_WORKFLOW"))) {
             writer.stream().write(content.getBytes(StandardCharsets.UTF_8));
-            writer.commit(Map.of("mex-from", SENDER, "mex-to", RECIPIENT, "mex-workflowid", "TEST_WORKFLOW"));
+            writer.commit();
         }
     }
 
