@@ -103,7 +103,8 @@ public final class GatewayConfigLoader {
     private static final Set<String> LEDGER = Set.of("type", "path", "jdbc_url", "user", "password");
     private static final Set<String> MAPPING = Set.of("prefix", "mex_from", "mex_to", "mex_workflowid");
     private static final Set<String> EVENTS = Set.of("log", "webhook_url", "webhook_authorization",
-            "webhook_signing_secret", "command");
+            "webhook_signing_secret", "command", "eventbridge_bus", "eventbridge_source", "eventbridge_endpoint",
+            "sns_topic_arn", "sns_endpoint", "aws_region");
     private static final Set<String> METRICS = Set.of("port", "host", "token");
 
     private GatewayConfigLoader() {
@@ -713,7 +714,37 @@ public final class GatewayConfigLoader {
             throw events.fail("webhook_authorization", "cannot go with user info in webhook_url; give one of them");
         }
         return new EventSettings(events.bool("log", true),
-                url.map(u -> new WebhookSettings(u, authorization, signingSecret)), events.strings("command"));
+                url.map(u -> new WebhookSettings(u, authorization, signingSecret)), events.strings("command"),
+                awsEvents(events));
+    }
+
+    /** EventBridge and SNS; the sinks themselves are in meshgate-aws. */
+    private static AwsEventSettings awsEvents(Section events) {
+        Optional<String> bus = events.text("eventbridge_bus").filter(s -> !s.isBlank());
+        Optional<String> topic = events.text("sns_topic_arn").filter(s -> !s.isBlank());
+        if (topic.isPresent() && !topic.get().startsWith("arn:")) {
+            throw events.fail("sns_topic_arn", "must be a topic ARN (arn:aws:sns:region:account:name), got '"
+                    + topic.get() + "'");
+        }
+        String source = events.text("eventbridge_source").filter(s -> !s.isBlank())
+                .orElse(AwsEventSettings.DEFAULT_SOURCE);
+        if (source.startsWith("aws.")) {
+            throw events.fail("eventbridge_source", "must not start with aws. (EventBridge keeps it for AWS "
+                    + "services), got '" + source + "'");
+        }
+        if (bus.isEmpty() && (events.has("eventbridge_source") || events.has("eventbridge_endpoint"))) {
+            throw events.fail(events.has("eventbridge_source") ? "eventbridge_source" : "eventbridge_endpoint",
+                    "needs events.eventbridge_bus as well");
+        }
+        if (topic.isEmpty() && events.has("sns_endpoint")) {
+            throw events.fail("sns_endpoint", "needs events.sns_topic_arn as well");
+        }
+        return new AwsEventSettings(bus, source, awsEndpoint(events, "eventbridge_endpoint"), topic,
+                awsEndpoint(events, "sns_endpoint"), events.text("aws_region").filter(s -> !s.isBlank()));
+    }
+
+    private static Optional<URI> awsEndpoint(Section events, String key) {
+        return events.text(key).filter(s -> !s.isBlank()).map(text -> parseUrl(events, key, text));
     }
 
     /** The URL may hold credentials (user info, a query string), so no message repeats it. */
