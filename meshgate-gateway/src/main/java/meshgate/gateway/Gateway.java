@@ -303,6 +303,7 @@ public final class Gateway implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         leases.close();
+        events.close();
         clients.values().forEach(MeshClient::close);
         ledger.close();
         if (dataSource != null) {

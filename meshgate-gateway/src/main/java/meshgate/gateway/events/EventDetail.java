@@ -30,7 +30,6 @@ public record EventDetail(
         @JsonProperty("time") String time,
         @JsonProperty("subject") String subject,
         @JsonProperty("file_name") String fileName,
-        @JsonProperty("sent_key") String sentKey,
         @JsonProperty("status_code") String statusCode,
         @JsonProperty("status_event") String statusEvent,
         @JsonProperty("status_description") String statusDescription,

@@ -108,6 +108,11 @@ public final class EventOutbox {
         }
     }
 
+    /** Closes the sinks. */
+    public void close() {
+        sink.close();
+    }
+
     private int recordDelivered(Owed owed) {
         try {
             owed.delivered().run();
@@ -173,10 +178,16 @@ public final class EventOutbox {
     private double pending() {
         try {
             return mailboxes.stream().flatMap(m -> ledger.inboundToFinish(m).stream())
-                    .filter(r -> !r.eventEmitted()).count() + ledger.outboundEventsOwed().size();
+                    .filter(r -> !r.eventEmitted()).count()
+                    + ledger.outboundEventsOwed().stream().mapToInt(EventOutbox::eventsOwed).sum();
         } catch (RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** Two when neither the message sent nor its final status has gone out yet. */
+    private static int eventsOwed(OutboundEventsOwed owed) {
+        return owed.announced().isEmpty() && owed.record().state() != OutboundState.ACCEPTED ? 2 : 1;
     }
 
     private MeshEvent event(InboundRecord record) throws IOException {
@@ -192,7 +203,7 @@ public final class EventOutbox {
                 meta.getOrDefault(MeshHeaders.TO, record.mailbox()), record.workflowId(), record.messageType(),
                 bucket.orElse(null), record.objectKey(), record.size(), "received", meta.get(MeshHeaders.LOCAL_ID),
                 String.valueOf(record.updatedAt()), meta.get(MeshHeaders.SUBJECT), meta.get(MeshHeaders.FILE_NAME),
-                null, status.get(MeshHeaders.STATUS_CODE), status.get(MeshHeaders.STATUS_EVENT),
+                status.get(MeshHeaders.STATUS_CODE), status.get(MeshHeaders.STATUS_EVENT),
                 status.get(MeshHeaders.STATUS_DESCRIPTION), status.get(MeshHeaders.STATUS_SUCCESS),
                 status.get(MeshHeaders.LINKED_MESSAGE_ID));
     }
@@ -204,8 +215,7 @@ public final class EventOutbox {
         return new MeshEvent(sent ? EventKind.MESSAGE_SENT : EventKind.DELIVERY_STATUS_CHANGED, new EventDetail(
                 record.sender(), record.meshMessageId(), record.sender(), record.recipient(), record.workflowId(),
                 MeshHeaders.TYPE_DATA, bucket.orElse(null), record.objectKey(), record.size(),
-                state.name().toLowerCase(Locale.ROOT), record.localId(), String.valueOf(time), null, null,
-                record.sentKey() == null || record.sentKey().isEmpty() ? null : record.sentKey(), null, null,
-                sent ? null : record.reason(), null, null));
+                state.name().toLowerCase(Locale.ROOT), record.localId(), String.valueOf(time), null, null, null,
+                null, sent ? null : record.reason(), null, null));
     }
 }

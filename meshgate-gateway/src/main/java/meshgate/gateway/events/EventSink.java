@@ -8,7 +8,7 @@ import java.util.Map;
  * Where events go. {@link #emit} returns only once the event is delivered; a failure throws. A sink that delivers
  * several events in one call (EventBridge takes ten) overrides {@link #emitAll}.
  */
-public interface EventSink {
+public interface EventSink extends AutoCloseable {
     void emit(MeshEvent event) throws Exception;
 
     /** Delivers each event; returns those it could not deliver, with why. Those not returned were delivered. */
@@ -25,5 +25,10 @@ public interface EventSink {
             }
         }
         return failed;
+    }
+
+    /** Lets go of what the sink holds (connections); most hold nothing. */
+    @Override
+    default void close() {
     }
 }

@@ -88,6 +88,11 @@ public final class EventSinks {
                 }
                 return failed;
             }
+
+            @Override
+            public void close() {
+                sinks.forEach(EventSink::close);
+            }
         };
     }
 

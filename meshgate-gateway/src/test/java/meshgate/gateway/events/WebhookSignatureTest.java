@@ -42,7 +42,7 @@ class WebhookSignatureTest {
     private static final Duration TOLERANCE = Duration.ofMinutes(5);
     private static final MeshEvent EVENT = new MeshEvent(EventKind.MESSAGE_RECEIVED, new EventDetail("X26ABC1", "MSG1",
             "X26ABC2", "X26ABC1", "TEST_WORKFLOW", "DATA", null, "inbound/X26ABC1/MSG1.dat", 10, "received", null,
-            "2026-11-30T10:00:00Z", null, null, null, null, null, null, null, null));
+            "2026-11-30T10:00:00Z", null, null, null, null, null, null, null));
 
     HttpServer receiver;
     final List<String> signatures = new CopyOnWriteArrayList<>();
