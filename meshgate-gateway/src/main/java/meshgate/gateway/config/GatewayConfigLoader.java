@@ -54,6 +54,8 @@ public final class GatewayConfigLoader {
     private static final Duration MESH_MIN_POLL_INTERVAL = Duration.ofMinutes(5);
     private static final Duration MESH_MAX_POLL_INTERVAL = Duration.ofDays(1);
     private static final Pattern MAILBOX_ID = Pattern.compile("[A-Z0-9]+");
+    /** An EventBridge rate expression, as terraform-aws-mesh-client's schedules are written. */
+    private static final Pattern RATE = Pattern.compile("rate\\(\\s*(\\d+)\\s+(minutes?|hours?|days?)\\s*\\)");
     private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
     private static final Set<String> SECRETS = Set.of("shared_key", "private_key_passphrase", "pkcs12_password",
@@ -85,7 +87,7 @@ public final class GatewayConfigLoader {
             "use_s3_key_for_mex_filename", "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval",
             "outbound_settle_time", "handshake_interval", "tracking_interval", "sent_action", "outbound_mappings",
             "events", "mesh_jobs", "node_id", "outbound_lease", "mesh_connect_timeout", "mesh_read_timeout",
-            "mesh_retry_max_elapsed", "metrics");
+            "mesh_retry_max_elapsed", "metrics", "get_messages_schedule", "handshake_schedule");
     /** A profile's setting displaces the top-level settings it is an alternative to. */
     private static final Map<String, List<String>> DISPLACES = Map.of(
             "base_url", List.of("mesh_env"),
@@ -283,7 +285,7 @@ public final class GatewayConfigLoader {
         int crumbSize = crumbSize(top, chunkSize);
         boolean legacyInbound = top.bool("use_legacy_inbound_location", false);
         List<MailboxConfig> mailboxes = mailboxes(top, tls, legacyInbound, environment);
-        Duration pollInterval = top.duration("poll_interval", MESH_MIN_POLL_INTERVAL, false);
+        Duration pollInterval = schedule(top, "poll_interval", "get_messages_schedule", MESH_MIN_POLL_INTERVAL);
         warnAboutPolling(pollInterval, baseUrl);
         return new GatewayConfig(
                 baseUrl,
@@ -305,7 +307,7 @@ public final class GatewayConfigLoader {
                 pollInterval,
                 top.duration("outbound_rescan_interval", Duration.ofSeconds(5), false),
                 top.duration("outbound_settle_time", Duration.ofMillis(500), true),
-                top.duration("handshake_interval", Duration.ofHours(24), false),
+                schedule(top, "handshake_interval", "handshake_schedule", Duration.ofHours(24)),
                 top.duration("tracking_interval", Duration.ofMinutes(5), false),
                 sentAction(top),
                 outboundMappings(top, mailboxes),
@@ -315,6 +317,40 @@ public final class GatewayConfigLoader {
                 top.duration("outbound_lease", DEFAULT_OUTBOUND_LEASE, false),
                 meshTimeouts(top),
                 metrics(top.child("metrics", METRICS)));
+    }
+
+    /**
+     * An interval, or the same under terraform-aws-mesh-client's name ({@code get_messages_schedule},
+     * {@code handshake_schedule}), written as the module writes it: an EventBridge rate expression such as
+     * {@code rate(1 hour)}, or a duration.
+     */
+    private static Duration schedule(Section top, String key, String moduleKey, Duration defaultValue) {
+        if (!top.has(moduleKey)) {
+            return top.duration(key, defaultValue, false);
+        }
+        if (top.has(key)) {
+            throw top.fail(moduleKey, "set " + key + " or " + moduleKey + " (its terraform-aws-mesh-client name), "
+                    + "not both");
+        }
+        String text = top.text(moduleKey).orElse("").trim();
+        java.util.regex.Matcher rate = RATE.matcher(text);
+        if (rate.matches()) {
+            long count = Long.parseLong(rate.group(1));
+            Duration unit = switch (rate.group(2)) {
+                case "minute", "minutes" -> Duration.ofMinutes(1);
+                case "hour", "hours" -> Duration.ofHours(1);
+                default -> Duration.ofDays(1);
+            };
+            if (count < 1) {
+                throw top.fail(moduleKey, "must be more than zero, got '" + text + "'");
+            }
+            return unit.multipliedBy(count);
+        }
+        if (text.startsWith("cron(")) {
+            throw top.fail(moduleKey, "cron expressions are not supported: give " + key + " as an interval, or a "
+                    + "rate such as rate(1 hour)");
+        }
+        return top.duration(moduleKey, defaultValue, false);
     }
 
     private static MeshTimeouts meshTimeouts(Section top) {
