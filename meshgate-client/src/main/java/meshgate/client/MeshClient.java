@@ -404,6 +404,7 @@ public final class MeshClient implements AutoCloseable {
         message.subject().ifPresent(v -> headers.addUnsafeNonAscii(MeshHeaders.SUBJECT, v));
         message.localId().ifPresent(v -> headers.addUnsafeNonAscii(MeshHeaders.LOCAL_ID, v));
         message.fileName().ifPresent(v -> headers.addUnsafeNonAscii(MeshHeaders.FILE_NAME, v));
+        message.partnerId().ifPresent(v -> headers.addUnsafeNonAscii("mex-partnerid", v));
         message.contentChecksum().ifPresent(v -> headers.add(MeshHeaders.CONTENT_CHECKSUM, v));
         if (message.contentCompressed()) {
             headers.add(MeshHeaders.CONTENT_COMPRESSED, "Y");

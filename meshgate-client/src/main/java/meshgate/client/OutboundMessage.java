@@ -19,7 +19,8 @@ public record OutboundMessage(
         boolean contentCompressed,
         boolean contentEncrypted,
         boolean compress,
-        boolean alreadyGzipEncoded) {
+        boolean alreadyGzipEncoded,
+        Optional<String> partnerId) {
 
     public OutboundMessage {
         Objects.requireNonNull(to, "to");
@@ -29,6 +30,7 @@ public record OutboundMessage(
         Objects.requireNonNull(fileName, "fileName");
         Objects.requireNonNull(contentType, "contentType");
         Objects.requireNonNull(contentChecksum, "contentChecksum");
+        Objects.requireNonNull(partnerId, "partnerId");
     }
 
     public static Builder to(String recipientMailbox, String workflowId) {
@@ -37,7 +39,7 @@ public record OutboundMessage(
 
     OutboundMessage withLocalId(String id) {
         return new OutboundMessage(to, workflowId, subject, Optional.of(id), fileName, contentType, contentChecksum,
-                contentCompressed, contentEncrypted, compress, alreadyGzipEncoded);
+                contentCompressed, contentEncrypted, compress, alreadyGzipEncoded, partnerId);
     }
 
     /** True when the content travels with {@code Content-Encoding: gzip}, compressed here or already. */
@@ -47,7 +49,7 @@ public record OutboundMessage(
 
     OutboundMessage withCompression() {
         return new OutboundMessage(to, workflowId, subject, localId, fileName, contentType, contentChecksum,
-                contentCompressed, contentEncrypted, true, false);
+                contentCompressed, contentEncrypted, true, false, partnerId);
     }
 
     public static final class Builder {
@@ -62,6 +64,7 @@ public record OutboundMessage(
         private boolean contentEncrypted;
         private boolean compress;
         private boolean alreadyGzipEncoded;
+        private String partnerId;
 
         private Builder(String to, String workflowId) {
             this.to = to;
@@ -85,6 +88,12 @@ public record OutboundMessage(
 
         public Builder contentType(String value) {
             this.contentType = value;
+            return this;
+        }
+
+        /** {@code mex-partnerid}: passed through MESH to the recipient untouched. */
+        public Builder partnerId(String value) {
+            this.partnerId = value;
             return this;
         }
 
@@ -125,7 +134,7 @@ public record OutboundMessage(
             return new OutboundMessage(to, workflowId, Optional.ofNullable(subject), Optional.ofNullable(localId),
                     Optional.ofNullable(fileName), Optional.ofNullable(contentType),
                     Optional.ofNullable(contentChecksum), contentCompressed, contentEncrypted, compress,
-                    alreadyGzipEncoded);
+                    alreadyGzipEncoded, Optional.ofNullable(partnerId));
         }
     }
 }

@@ -117,7 +117,8 @@ public final class Gateway implements AutoCloseable {
         this.leases = new LeaseKeeper(ledger, node, config.outboundLease(), config.meshTimeouts().callBudget());
         this.mailboxHealth = new MailboxHealth(clients, clock, metrics);
         this.events = new EventOutbox(ledger, store, EventSinks.from(config.events(), clock),
-                List.copyOf(clients.keySet()), clock, metrics);
+                List.copyOf(clients.keySet()), config.store().s3().map(StoreSettings.S3Settings::bucket), clock,
+                metrics);
         OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, leases, metrics,
                 mailboxHealth);
         this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundListingInterval(),
@@ -314,6 +315,7 @@ public final class Gateway implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         leases.close();
+        events.close();
         clients.values().forEach(MeshClient::close);
         ledger.close();
         if (dataSource != null) {

@@ -76,17 +76,19 @@ class ReportAndEventTest {
                 .filter(r -> r.objectKey().equals("outbound/never-collected.csv")).findFirst().orElseThrow();
         String ctlKey = sender.store().list("inbound/X26ABC1/").stream().map(o -> o.key())
                 .filter(k -> k.endsWith(".ctl")).findFirst().orElseThrow();
+        // As terraform-aws-mesh-client writes it: a JSON object of MESH's headers, as MESH spells them.
         JsonNode report = JSON.readTree(Files.readString(fixture.root("X26ABC1").resolve(ctlKey)));
-        assertThat(report.path("message_type").asText()).isEqualTo("REPORT");
-        assertThat(report.path("status_code").asText()).isEqualTo("14");
-        assertThat(report.path("linked_message_id").asText()).isEqualTo(sent.meshMessageId());
-        assertThat(report.path("local_id").asText()).isEqualTo("ndr-1");
+        assertThat(report.path("Mex-MessageType").asText()).isEqualTo("REPORT");
+        assertThat(report.path("Mex-StatusCode").asText()).isEqualTo("14");
+        assertThat(report.path("Mex-LinkedMsgID").asText()).isEqualTo(sent.meshMessageId());
+        assertThat(report.path("Mex-LocalID").asText()).isEqualTo("ndr-1");
+        assertThat(report.path("Mex-MessageID").asText()).isNotEmpty();
+        assertThat(sender.store().decodedMetadata(ctlKey)).containsEntry("content-type", "application/json");
 
-        eventually(Duration.ofSeconds(10), "event delivered to webhook and command", () ->
-                !posted.isEmpty() && Files.exists(events));
-        for (String line : List.of(posted.get(0), Files.readAllLines(events).get(0))) {
-            JsonNode event = JSON.readTree(line);
-            assertThat(event.path("message_type").asText()).isEqualTo("REPORT");
+        eventually(Duration.ofSeconds(10), "the report's event delivered to webhook and command", () ->
+                reportEvent(posted).isPresent() && Files.exists(events) && reportEvent(lines(events)).isPresent());
+        for (JsonNode event : List.of(reportEvent(posted).get(), reportEvent(lines(events)).get())) {
+            assertThat(event.path("type").asText()).isEqualTo("REPORT");
             assertThat(event.path("status_code").asText()).isEqualTo("14");
             assertThat(event.path("linked_message_id").asText()).isEqualTo(sent.meshMessageId());
             assertThat(event.path("key").asText()).isEqualTo(ctlKey);
@@ -96,5 +98,26 @@ class ReportAndEventTest {
         sender.trackNow();
         assertThat(sender.ledger().findOutbound(sent.id()).orElseThrow().state())
                 .isEqualTo(OutboundState.UNDELIVERABLE);
+    }
+
+    private static java.util.Optional<JsonNode> reportEvent(List<String> lines) {
+        return lines.stream().filter(line -> !line.isBlank()).map(ReportAndEventTest::json)
+                .filter(event -> event.path("event").asText().equals("report_received")).findFirst();
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

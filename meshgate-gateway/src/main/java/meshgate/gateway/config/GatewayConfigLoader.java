@@ -54,6 +54,8 @@ public final class GatewayConfigLoader {
     private static final Duration MESH_MIN_POLL_INTERVAL = Duration.ofMinutes(5);
     private static final Duration MESH_MAX_POLL_INTERVAL = Duration.ofDays(1);
     private static final Pattern MAILBOX_ID = Pattern.compile("[A-Z0-9]+");
+    /** An EventBridge rate expression, as terraform-aws-mesh-client's schedules are written. */
+    private static final Pattern RATE = Pattern.compile("rate\\(\\s*(\\d+)\\s+(minutes?|hours?|days?)\\s*\\)");
     private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
     private static final Set<String> SECRETS = Set.of("shared_key", "private_key_passphrase", "pkcs12_password",
@@ -85,7 +87,8 @@ public final class GatewayConfigLoader {
             "use_s3_key_for_mex_filename", "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval",
             "outbound_settle_time", "handshake_interval", "tracking_interval", "sent_action", "outbound_mappings",
             "events", "mesh_jobs", "node_id", "outbound_lease", "mesh_connect_timeout", "mesh_read_timeout",
-            "mesh_retry_max_elapsed", "metrics", "aws", "outbound_existing", "outbound_notifications");
+            "mesh_retry_max_elapsed", "metrics", "aws", "outbound_existing", "outbound_notifications",
+            "get_messages_schedule", "handshake_schedule");
     /** A profile's setting displaces the top-level settings it is an alternative to. */
     private static final Map<String, List<String>> DISPLACES = Map.of(
             "base_url", List.of("mesh_env"),
@@ -103,7 +106,8 @@ public final class GatewayConfigLoader {
     private static final Set<String> LEDGER = Set.of("type", "path", "jdbc_url", "user", "password");
     private static final Set<String> MAPPING = Set.of("prefix", "mex_from", "mex_to", "mex_workflowid");
     private static final Set<String> EVENTS = Set.of("log", "webhook_url", "webhook_authorization",
-            "webhook_signing_secret", "command");
+            "webhook_signing_secret", "command", "eventbridge_bus", "eventbridge_source", "eventbridge_endpoint",
+            "sns_topic_arn", "sns_endpoint", "aws_region");
     private static final Set<String> METRICS = Set.of("port", "host", "token");
 
     private GatewayConfigLoader() {
@@ -285,7 +289,7 @@ public final class GatewayConfigLoader {
         int crumbSize = crumbSize(top, chunkSize);
         boolean legacyInbound = top.bool("use_legacy_inbound_location", false);
         List<MailboxConfig> mailboxes = mailboxes(top, tls, legacyInbound, environment);
-        Duration pollInterval = top.duration("poll_interval", MESH_MIN_POLL_INTERVAL, false);
+        Duration pollInterval = schedule(top, "poll_interval", "get_messages_schedule", MESH_MIN_POLL_INTERVAL);
         warnAboutPolling(pollInterval, baseUrl);
         return new GatewayConfig(
                 baseUrl,
@@ -307,7 +311,7 @@ public final class GatewayConfigLoader {
                 pollInterval,
                 top.duration("outbound_rescan_interval", Duration.ofSeconds(5), false),
                 top.duration("outbound_settle_time", Duration.ofMillis(500), true),
-                top.duration("handshake_interval", Duration.ofHours(24), false),
+                schedule(top, "handshake_interval", "handshake_schedule", Duration.ofHours(24)),
                 top.duration("tracking_interval", Duration.ofMinutes(5), false),
                 sentAction(top),
                 outboundMappings(top, mailboxes),
@@ -319,6 +323,40 @@ public final class GatewayConfigLoader {
                 metrics(top.child("metrics", METRICS)),
                 OutboundExisting.read(top),
                 OutboundNotificationSettings.read(top, store));
+    }
+
+    /**
+     * An interval, or the same under terraform-aws-mesh-client's name ({@code get_messages_schedule},
+     * {@code handshake_schedule}), written as the module writes it: an EventBridge rate expression such as
+     * {@code rate(1 hour)}, or a duration.
+     */
+    private static Duration schedule(Section top, String key, String moduleKey, Duration defaultValue) {
+        if (!top.has(moduleKey)) {
+            return top.duration(key, defaultValue, false);
+        }
+        if (top.has(key)) {
+            throw top.fail(moduleKey, "set " + key + " or " + moduleKey + " (its terraform-aws-mesh-client name), "
+                    + "not both");
+        }
+        String text = top.text(moduleKey).orElse("").trim();
+        java.util.regex.Matcher rate = RATE.matcher(text);
+        if (rate.matches()) {
+            long count = Long.parseLong(rate.group(1));
+            Duration unit = switch (rate.group(2)) {
+                case "minute", "minutes" -> Duration.ofMinutes(1);
+                case "hour", "hours" -> Duration.ofHours(1);
+                default -> Duration.ofDays(1);
+            };
+            if (count < 1) {
+                throw top.fail(moduleKey, "must be more than zero, got '" + text + "'");
+            }
+            return unit.multipliedBy(count);
+        }
+        if (text.startsWith("cron(")) {
+            throw top.fail(moduleKey, "cron expressions are not supported: give " + key + " as an interval, or a "
+                    + "rate such as rate(1 hour)");
+        }
+        return top.duration(moduleKey, defaultValue, false);
     }
 
     private static MeshTimeouts meshTimeouts(Section top) {
@@ -719,7 +757,37 @@ public final class GatewayConfigLoader {
             throw events.fail("webhook_authorization", "cannot go with user info in webhook_url; give one of them");
         }
         return new EventSettings(events.bool("log", true),
-                url.map(u -> new WebhookSettings(u, authorization, signingSecret)), events.strings("command"));
+                url.map(u -> new WebhookSettings(u, authorization, signingSecret)), events.strings("command"),
+                awsEvents(events));
+    }
+
+    /** EventBridge and SNS; the sinks themselves are in meshgate-aws. */
+    private static AwsEventSettings awsEvents(Section events) {
+        Optional<String> bus = events.text("eventbridge_bus").filter(s -> !s.isBlank());
+        Optional<String> topic = events.text("sns_topic_arn").filter(s -> !s.isBlank());
+        if (topic.isPresent() && !topic.get().startsWith("arn:")) {
+            throw events.fail("sns_topic_arn", "must be a topic ARN (arn:aws:sns:region:account:name), got '"
+                    + topic.get() + "'");
+        }
+        String source = events.text("eventbridge_source").filter(s -> !s.isBlank())
+                .orElse(AwsEventSettings.DEFAULT_SOURCE);
+        if (source.startsWith("aws.")) {
+            throw events.fail("eventbridge_source", "must not start with aws. (EventBridge keeps it for AWS "
+                    + "services), got '" + source + "'");
+        }
+        if (bus.isEmpty() && (events.has("eventbridge_source") || events.has("eventbridge_endpoint"))) {
+            throw events.fail(events.has("eventbridge_source") ? "eventbridge_source" : "eventbridge_endpoint",
+                    "needs events.eventbridge_bus as well");
+        }
+        if (topic.isEmpty() && events.has("sns_endpoint")) {
+            throw events.fail("sns_endpoint", "needs events.sns_topic_arn as well");
+        }
+        return new AwsEventSettings(bus, source, awsEndpoint(events, "eventbridge_endpoint"), topic,
+                awsEndpoint(events, "sns_endpoint"), events.text("aws_region").filter(s -> !s.isBlank()));
+    }
+
+    private static Optional<URI> awsEndpoint(Section events, String key) {
+        return events.text(key).filter(s -> !s.isBlank()).map(text -> parseUrl(events, key, text));
     }
 
     /** The URL may hold credentials (user info, a query string), so no message repeats it. */

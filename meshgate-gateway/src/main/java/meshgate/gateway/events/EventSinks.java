@@ -33,13 +33,30 @@ public final class EventSinks {
     private EventSinks() {
     }
 
-    static String json(InboundEvent event) throws JsonProcessingException {
-        return JSON.writeValueAsString(event);
+    /**
+     * The event as the log, webhook and command sinks carry it: {@code event} (its kind) and the fields of its
+     * detail, in one flat JSON object.
+     */
+    public static String json(MeshEvent event) throws JsonProcessingException {
+        com.fasterxml.jackson.databind.node.ObjectNode node = JSON.createObjectNode().put("event",
+                event.kind().event());
+        node.setAll((com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(event.detail()));
+        return JSON.writeValueAsString(node);
     }
 
-    /** Every sink the settings name; an event counts as delivered once every one has taken it. */
+    /**
+     * Every sink the settings name, those of {@link EventSinkProvider}s on the class path included; an event counts as
+     * delivered once every one has taken it.
+     */
     public static EventSink from(EventSettings settings, Clock clock) {
         List<EventSink> sinks = new ArrayList<>();
+        for (EventSinkProvider provider : java.util.ServiceLoader.load(EventSinkProvider.class)) {
+            sinks.addAll(provider.sinks(settings, clock));
+        }
+        if (settings.aws().any() && sinks.isEmpty()) {
+            throw new meshgate.gateway.config.ConfigException("events: eventbridge_bus and sns_topic_arn need the "
+                    + "meshgate-aws module on the class path (the meshgate command has it)");
+        }
         if (settings.log()) {
             sinks.add(log());
         }
@@ -47,9 +64,34 @@ public final class EventSinks {
         if (!settings.command().isEmpty()) {
             sinks.add(command(settings.command(), Duration.ofMinutes(1)));
         }
-        return event -> {
-            for (EventSink sink : sinks) {
-                sink.emit(event);
+        return all(sinks);
+    }
+
+    /** The sinks together: an event is delivered once each has taken it; one a sink refused is not offered to the next. */
+    static EventSink all(List<EventSink> sinks) {
+        return new EventSink() {
+            @Override
+            public void emit(MeshEvent event) throws Exception {
+                for (EventSink sink : sinks) {
+                    sink.emit(event);
+                }
+            }
+
+            @Override
+            public java.util.Map<MeshEvent, Exception> emitAll(List<MeshEvent> events) {
+                java.util.Map<MeshEvent, Exception> failed = new java.util.LinkedHashMap<>();
+                for (EventSink sink : sinks) {
+                    List<MeshEvent> left = events.stream().filter(e -> !failed.containsKey(e)).toList();
+                    if (!left.isEmpty()) {
+                        failed.putAll(sink.emitAll(left));
+                    }
+                }
+                return failed;
+            }
+
+            @Override
+            public void close() {
+                sinks.forEach(EventSink::close);
             }
         };
     }

@@ -103,10 +103,12 @@ public final class InboundReceiver {
                 // Stored before a crash or a failed ledger update: it keeps its key, and is not stored twice.
                 stored = earlier.get();
             } else if (metadata.isReport()) {
-                byte[] control = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(reportFields(metadata));
+                byte[] control = JSON.writeValueAsBytes(reportHeaders(metadata, messageId));
                 in.transferTo(OutputStream.nullOutputStream());
+                Map<String, String> controlMetadata = storedMetadata(metadata, messageId);
+                controlMetadata.put(MeshHeaders.CONTENT_TYPE, "application/json");
                 store.putText(keys.get(0), new String(control, java.nio.charset.StandardCharsets.UTF_8),
-                        storedMetadata(metadata, messageId));
+                        controlMetadata);
                 stored = new Stored(keys.get(0), control.length);
             } else {
                 try {
@@ -254,27 +256,15 @@ public final class InboundReceiver {
         return kept;
     }
 
-    private static ObjectNode reportFields(MessageMetadata metadata) {
+    /**
+     * A report's {@code .ctl}: a JSON object of the MESH headers it came with, named as MESH spells them, as
+     * terraform-aws-mesh-client writes it (its handlers read it as they are).
+     */
+    private static ObjectNode reportHeaders(MessageMetadata metadata, String messageId) {
         ObjectNode node = JSON.createObjectNode();
-        node.put("message_id", metadata.messageId());
-        node.put("message_type", metadata.messageType());
-        put(node, "status_code", metadata, MeshHeaders.STATUS_CODE);
-        put(node, "status_event", metadata, MeshHeaders.STATUS_EVENT);
-        put(node, "status_description", metadata, MeshHeaders.STATUS_DESCRIPTION);
-        put(node, "status_success", metadata, MeshHeaders.STATUS_SUCCESS);
-        put(node, "status_timestamp", metadata, MeshHeaders.STATUS_TIMESTAMP);
-        put(node, "linked_message_id", metadata, MeshHeaders.LINKED_MESSAGE_ID);
-        put(node, "workflow_id", metadata, MeshHeaders.WORKFLOW_ID);
-        put(node, "local_id", metadata, MeshHeaders.LOCAL_ID);
-        put(node, "subject", metadata, MeshHeaders.SUBJECT);
-        put(node, "to", metadata, MeshHeaders.TO);
-        put(node, "from", metadata, MeshHeaders.FROM);
-        ObjectNode headers = node.putObject("headers");
-        metadata.headers().forEach(headers::put);
+        Map<String, String> headers = new TreeMap<>(metadata.headers());
+        headers.putIfAbsent(MeshHeaders.MESSAGE_ID, messageId);
+        headers.forEach((name, value) -> node.put(MeshHeaderSpelling.of(name), value));
         return node;
-    }
-
-    private static void put(ObjectNode node, String field, MessageMetadata metadata, String header) {
-        metadata.header(header).ifPresent(v -> node.put(field, v));
     }
 }

@@ -39,10 +39,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class H2Ledger implements Ledger {
     private static final Logger log = LoggerFactory.getLogger(H2Ledger.class);
-    private static final int SCHEMA_VERSION = 2;
+    private static final int SCHEMA_VERSION = 3;
     /** What turns a ledger of version {@code n - 1} into version {@code n}, by {@code n}. */
     private static final Map<Integer, String> UPGRADES = Map.of(
-            2, "ALTER TABLE outbound_message ADD COLUMN IF NOT EXISTS lease_generation BIGINT NOT NULL DEFAULT 0");
+            2, "ALTER TABLE outbound_message ADD COLUMN IF NOT EXISTS lease_generation BIGINT NOT NULL DEFAULT 0",
+            // Messages sent before events of sent messages existed are not announced now, long after.
+            3, "ALTER TABLE outbound_message ADD COLUMN IF NOT EXISTS event_state VARCHAR(32);"
+                    + " UPDATE outbound_message SET event_state = state"
+                    + " WHERE state IN ('ACCEPTED', 'ACKNOWLEDGED', 'UNDELIVERABLE', 'EXPIRED')");
     private static final String DUPLICATE_KEY = "23505";
     private static final Pattern MEMORY_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -77,6 +81,7 @@ public final class H2Ledger implements Ledger {
                 lease_owner VARCHAR(255),
                 lease_until TIMESTAMP(3) WITH TIME ZONE,
                 lease_generation BIGINT NOT NULL DEFAULT 0,
+                event_state VARCHAR(32),
                 CONSTRAINT outbound_message_version UNIQUE (object_key, size, last_modified)
             );
             CREATE INDEX IF NOT EXISTS outbound_message_state ON outbound_message (state);
@@ -338,6 +343,19 @@ public final class H2Ledger implements Ledger {
     @Override
     public List<InboundRecord> inboundToFinish(String mailbox) {
         return locked("list inbound to finish", () -> LedgerRows.selectInboundToFinish(connection, "", mailbox));
+    }
+
+    @Override
+    public List<OutboundEventsOwed> outboundEventsOwed() {
+        return locked("list outbound events owed", () -> LedgerRows.selectOutboundEventsOwed(connection));
+    }
+
+    @Override
+    public void outboundEventAnnounced(long id, OutboundState state) {
+        locked("record outbound event " + id, () -> {
+            LedgerRows.announceOutboundEvent(connection, id, state);
+            return null;
+        });
     }
 
     @Override

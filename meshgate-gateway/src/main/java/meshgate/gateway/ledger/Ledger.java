@@ -79,6 +79,22 @@ public interface Ledger extends AutoCloseable {
     /** Gives up {@code claim} if it is still the record's current claim; nothing happens otherwise. */
     void releaseOutbound(OutboundClaim claim);
 
+    /**
+     * Accepted messages (with a MESH message id) whose events have not all gone out: the state recorded is ahead of
+     * the state last announced (see {@link OutboundEventsOwed}), oldest first.
+     */
+    default List<OutboundEventsOwed> outboundEventsOwed() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not keep outbound events");
+    }
+
+    /**
+     * Records that the event of {@code state} went out for the record {@code id}. Touches nothing else of the record
+     * (not even {@code updatedAt}): the sender's and the tracker's writes never undo it, nor it theirs.
+     */
+    default void outboundEventAnnounced(long id, OutboundState state) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not keep outbound events");
+    }
+
     @Override
     void close();
 }

@@ -195,6 +195,33 @@ final class LedgerRows {
         }
     }
 
+    /**
+     * Accepted records (with a message id) whose state is ahead of the state last announced; {@code event_state} is
+     * written by {@link #announceOutboundEvent} alone, never by a record update.
+     */
+    static List<OutboundEventsOwed> selectOutboundEventsOwed(Connection connection) throws SQLException {
+        String sql = "SELECT " + OUTBOUND_COLUMNS + ", event_state FROM outbound_message WHERE state IN ("
+                + placeholders(OutboundEventsOwed.ANNOUNCED_STATES.size()) + ") AND mesh_message_id IS NOT NULL"
+                + " AND (event_state IS NULL OR event_state <> state) ORDER BY id";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            int index = 1;
+            for (OutboundState state : OutboundEventsOwed.ANNOUNCED_STATES) {
+                select.setString(index++, state.name());
+            }
+            return all(select, row -> new OutboundEventsOwed(outboundRecord(row),
+                    java.util.Optional.ofNullable(row.getString("event_state")).map(OutboundState::valueOf)));
+        }
+    }
+
+    static void announceOutboundEvent(Connection connection, long id, OutboundState state) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE outbound_message SET event_state = ? WHERE id = ?")) {
+            update.setString(1, state.name());
+            update.setLong(2, id);
+            update.executeUpdate();
+        }
+    }
+
     /** Records per state in {@code table}, for every constant of {@code states}. */
     static <S extends Enum<S>> Map<S, Long> countByState(Connection connection, String table, Class<S> states)
             throws SQLException {

@@ -272,6 +272,19 @@ public final class PostgresLedger implements Ledger {
     }
 
     @Override
+    public List<OutboundEventsOwed> outboundEventsOwed() {
+        return connected("list outbound events owed", LedgerRows::selectOutboundEventsOwed);
+    }
+
+    @Override
+    public void outboundEventAnnounced(long id, OutboundState state) {
+        connected("record outbound event " + id, connection -> {
+            LedgerRows.announceOutboundEvent(connection, id, state);
+            return null;
+        });
+    }
+
+    @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             if (ownedPool != null) {

@@ -263,14 +263,19 @@ public final class OutboundProcessor {
         }
     }
 
+    /**
+     * An object stored with a Content-Encoding is sent as terraform-aws-mesh-client sends it: its bytes as they are,
+     * not compressed again (see {@link CompressionDecision}) and without a Content-Encoding of its own, so its
+     * recipients get what they got from the module.
+     */
     private static OutboundMessage message(SendParameters p, String localId, boolean compress) {
         OutboundMessage.Builder builder = OutboundMessage.to(p.to(), p.workflowId()).localId(localId)
-                .contentCompressed(p.contentCompressed()).contentEncrypted(p.contentEncrypted()).compress(compress)
-                .alreadyGzipEncoded(p.contentEncoding().isPresent());
+                .contentCompressed(p.contentCompressed()).contentEncrypted(p.contentEncrypted()).compress(compress);
         p.subject().ifPresent(builder::subject);
         p.fileName().ifPresent(builder::fileName);
         p.contentType().ifPresent(builder::contentType);
         p.contentChecksum().ifPresent(builder::contentChecksum);
+        p.partnerId().ifPresent(builder::partnerId);
         return builder.build();
     }
 

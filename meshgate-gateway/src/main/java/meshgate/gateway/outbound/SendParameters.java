@@ -27,15 +27,16 @@ public record SendParameters(
         Optional<String> contentChecksum,
         boolean contentCompressed,
         boolean contentEncrypted,
-        Optional<Boolean> compressRequested) {
+        Optional<Boolean> compressRequested,
+        Optional<String> partnerId) {
 
     /** MESH's limits on header lengths; longer values are refused here rather than by MESH mid-send. */
     private static final Map<String, Integer> MAX_LENGTH = Map.of(
             "mex-from", 100, "mex-to", 100, "mex-workflowid", 300, "mex-subject", 500, "mex-localid", 300,
-            "mex-filename", 300, "mex-content-checksum", 100, "content-type", 200);
+            "mex-filename", 300, "mex-content-checksum", 100, "content-type", 200, "mex-partnerid", 500);
     private static final Set<String> HONOURED = Set.of("mex-from", "mex-to", "mex-workflowid", "mex-subject",
             "mex-localid", "mex-filename", "mex-content-compress", "mex-content-compressed", "mex-content-encrypted",
-            "mex-content-checksum", "content-type", "content-encoding");
+            "mex-content-checksum", "content-type", "content-encoding", "mex-partnerid");
 
     /**
      * Resolves the parameters of {@code key} from its metadata, the mappings and the gateway's own mailboxes.
@@ -81,7 +82,7 @@ public record SendParameters(
         return new SendParameters(sender, recipient, workflowId, value(mex, "mex-subject"), value(mex, "mex-localid"),
                 fileName, value(mex, "content-type"), encoding, value(mex, "mex-content-checksum"),
                 flag(mex, "mex-content-compressed").orElse(false), flag(mex, "mex-content-encrypted").orElse(false),
-                flag(mex, "mex-content-compress"));
+                flag(mex, "mex-content-compress"), value(mex, "mex-partnerid"));
     }
 
     /** Lower-cases names, URL-decodes values, and checks what MESH would refuse. */

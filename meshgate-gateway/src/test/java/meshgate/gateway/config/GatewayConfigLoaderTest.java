@@ -845,4 +845,37 @@ class GatewayConfigLoaderTest {
         assertThatThrownBy(() -> read(MINIMAL + "ledger:\n  type: postgresql\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("jdbc_url");
     }
+
+    @Test
+    void acceptsTheTerraformModulesScheduleNamesAndRateExpressions() {
+        GatewayConfig config = read(MINIMAL + "get_messages_schedule: rate(10 minutes)\nhandshake_schedule: rate(1 hour)\n");
+
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.handshakeInterval()).isEqualTo(Duration.ofHours(1));
+        assertThat(read(MINIMAL + "handshake_schedule: 12h\n").handshakeInterval()).isEqualTo(Duration.ofHours(12));
+        assertThatThrownBy(() -> read(MINIMAL + "poll_interval: 5m\nget_messages_schedule: rate(5 minutes)\n"))
+                .hasMessageContaining("get_messages_schedule: set poll_interval or get_messages_schedule");
+        assertThatThrownBy(() -> read(MINIMAL + "handshake_schedule: cron(0 * * * ? *)\n"))
+                .hasMessageContaining("handshake_schedule: cron expressions are not supported");
+    }
+
+    @Test
+    void readsTheEventBridgeAndSnsEventSettings() {
+        GatewayConfig config = read(MINIMAL + """
+                events:
+                  eventbridge_bus: mesh-events
+                  eventbridge_endpoint: http://127.0.0.1:4010
+                  sns_topic_arn: arn:aws:sns:eu-west-2:123456789012:mesh-events
+                  aws_region: eu-west-2
+                """);
+
+        assertThat(config.events().aws()).isEqualTo(new AwsEventSettings(java.util.Optional.of("mesh-events"),
+                "meshgate", java.util.Optional.of(java.net.URI.create("http://127.0.0.1:4010")),
+                java.util.Optional.of("arn:aws:sns:eu-west-2:123456789012:mesh-events"), java.util.Optional.empty(),
+                java.util.Optional.of("eu-west-2")));
+        assertThatThrownBy(() -> read(MINIMAL + "events: {eventbridge_bus: b, eventbridge_source: aws.s3}\n"))
+                .hasMessageContaining("events.eventbridge_source: must not start with aws.");
+        assertThatThrownBy(() -> read(MINIMAL + "events: {sns_topic_arn: mesh-events}\n"))
+                .hasMessageContaining("events.sns_topic_arn: must be a topic ARN");
+    }
 }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 class EventSinksTest {
     /** Larger than any pipe buffer, so that writing it to a command that never reads cannot succeed. */
-    private static final InboundEvent LARGE_EVENT = new InboundEvent(InboundEvent.STORED, "X26ABC1", "MSG1",
-            "X26ABC2", "TEST_WORKFLOW", "DATA", "inbound/X26ABC1/MSG1.dat", 10, "x".repeat(1 << 20), null, null,
-            null, null, null, null, null);
+    private static final MeshEvent LARGE_EVENT = new MeshEvent(EventKind.MESSAGE_RECEIVED, new EventDetail("X26ABC1",
+            "MSG1", "X26ABC2", "X26ABC1", "TEST_WORKFLOW", "DATA", null, "inbound/X26ABC1/MSG1.dat", 10, "received",
+            null, "2026-11-30T10:00:00Z", "x".repeat(1 << 20), null, null, null, null, null, null));
 
     @Test
     void aCommandThatExitsZeroWithoutReadingItsInputHasTakenTheEvent() {

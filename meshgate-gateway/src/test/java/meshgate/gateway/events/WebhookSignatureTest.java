@@ -40,8 +40,9 @@ class WebhookSignatureTest {
     private static final String SIGNING_SECRET = "whsec-test-3b9f";
     private static final String AUTHORIZATION = "Bearer hook-bearer-71c2";
     private static final Duration TOLERANCE = Duration.ofMinutes(5);
-    private static final InboundEvent EVENT = new InboundEvent(InboundEvent.STORED, "X26ABC1", "MSG1", "X26ABC2",
-            "TEST_WORKFLOW", "DATA", "inbound/X26ABC1/MSG1.dat", 10, null, null, null, null, null, null, null, null);
+    private static final MeshEvent EVENT = new MeshEvent(EventKind.MESSAGE_RECEIVED, new EventDetail("X26ABC1", "MSG1",
+            "X26ABC2", "X26ABC1", "TEST_WORKFLOW", "DATA", null, "inbound/X26ABC1/MSG1.dat", 10, "received", null,
+            "2026-11-30T10:00:00Z", null, null, null, null, null, null, null));
 
     HttpServer receiver;
     final List<String> signatures = new CopyOnWriteArrayList<>();

@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import meshgate.client.MeshClient;
 import meshgate.client.OutboundMessage;
 import meshgate.gateway.events.EventOutbox;
-import meshgate.gateway.events.InboundEvent;
+import meshgate.gateway.events.MeshEvent;
 import meshgate.gateway.ledger.H2Ledger;
 import meshgate.gateway.ledger.InboundRecord;
 import meshgate.gateway.ledger.InboundState;
@@ -40,7 +40,7 @@ class S3InboundTest {
         // As long as MESH takes them (it counts the bytes it receives): together, more than S3's 2 KB once encoded.
         String subject = upToBytes("Résumé/«été»—✓€;", 500);
         String localId = upToBytes("réf/2026/11/30;", 300);
-        List<InboundEvent> events = new CopyOnWriteArrayList<>();
+        List<MeshEvent> events = new CopyOnWriteArrayList<>();
         try (MeshSandbox sandbox = MeshSandbox.builder().start();
                 S3TestServer s3 = S3TestServer.start();
                 H2Ledger ledger = H2Ledger.open(dir.resolve("ledger"));
@@ -76,9 +76,9 @@ class S3InboundTest {
                                     .getBytes(StandardCharsets.UTF_8).length).sum();
                     assertThat(userBytes).as("user metadata as AWS counts it").isLessThanOrEqualTo(2048);
                 }
-                assertThat(events).extracting(InboundEvent::subject).containsExactly(subject, subject);
-                assertThat(events).extracting(InboundEvent::localId).containsExactly(localId, localId);
-                assertThat(events).extracting(InboundEvent::key).containsExactly(one.objectKey(), two.objectKey());
+                assertThat(events).extracting(e -> e.detail().subject()).containsExactly(subject, subject);
+                assertThat(events).extracting(e -> e.detail().localId()).containsExactly(localId, localId);
+                assertThat(events).extracting(e -> e.detail().key()).containsExactly(one.objectKey(), two.objectKey());
             }
         }
     }

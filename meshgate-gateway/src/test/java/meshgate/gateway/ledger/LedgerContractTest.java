@@ -191,6 +191,39 @@ abstract class LedgerContractTest {
     }
 
     @Test
+    void anAcceptedMessageOwesItsSentEventThenItsDeliveryStatusEventUntilEachIsAnnounced() {
+        OutboundRecord queued = ledger.recordOutbound("outbound/events.csv", 10, MODIFIED);
+        ledger.recordOutbound("outbound/never-sent.csv", 10, MODIFIED);
+        assertThat(ledger.outboundEventsOwed()).as("nothing owed before MESH accepts").isEmpty();
+
+        OutboundRecord accepted = ledger.updateOutbound(queued.sending("X26ABC1", "X26ABC2", "WF", "local-1", 0,
+                false, START).accepted("MSG1", START));
+        assertThat(ledger.outboundEventsOwed()).singleElement().satisfies(owed -> {
+            assertThat(owed.record().id()).isEqualTo(accepted.id());
+            assertThat(owed.announced()).isEmpty();
+            assertThat(owed.next()).isEqualTo(OutboundState.ACCEPTED);
+        });
+
+        ledger.outboundEventAnnounced(accepted.id(), OutboundState.ACCEPTED);
+        assertThat(ledger.outboundEventsOwed()).isEmpty();
+        // Later writes of the record (archiving it) neither undo the announcement nor owe the event again.
+        ledger.updateOutbound(ledger.findOutbound(accepted.id()).orElseThrow().sentTo("sent/MSG1/events.csv"));
+        assertThat(ledger.outboundEventsOwed()).isEmpty();
+
+        ledger.updateOutbound(ledger.findOutbound(accepted.id()).orElseThrow()
+                .tracked(OutboundState.UNDELIVERABLE, "undeliverable", "14: not collected"));
+        assertThat(ledger.outboundEventsOwed()).singleElement().satisfies(owed -> {
+            assertThat(owed.announced()).contains(OutboundState.ACCEPTED);
+            assertThat(owed.next()).isEqualTo(OutboundState.UNDELIVERABLE);
+        });
+        ledger.outboundEventAnnounced(accepted.id(), OutboundState.UNDELIVERABLE);
+        assertThat(ledger.outboundEventsOwed()).isEmpty();
+        ledger.close();
+        ledger = reopenLedger(clock);
+        assertThat(ledger.outboundEventsOwed()).as("after a restart").isEmpty();
+    }
+
+    @Test
     void recordsANewInboundMessageAsListed() {
         InboundRecord record = ledger.recordInbound("X26ABC1", "MSG-1");
 
