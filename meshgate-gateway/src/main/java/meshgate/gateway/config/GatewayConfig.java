@@ -40,7 +40,8 @@ public record GatewayConfig(
         String nodeId,
         Duration outboundLease,
         MeshTimeouts meshTimeouts,
-        MetricsSettings metrics) {
+        MetricsSettings metrics,
+        LoggingSettings logging) {
 
     public GatewayConfig {
         if (maxDecodedSize < 1) {
@@ -64,6 +65,7 @@ public record GatewayConfig(
         Objects.requireNonNull(outboundLease, "outboundLease");
         Objects.requireNonNull(meshTimeouts, "meshTimeouts");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(logging, "logging");
     }
 
     public Optional<MailboxConfig> mailbox(String mailboxId) {
