@@ -21,7 +21,11 @@ public final class Main {
         ErrorHandler errors = new ErrorHandler();
         CommandLine commandLine = new CommandLine(new MeshgateCommand(environment))
                 .setExecutionExceptionHandler(errors)
-                .setParameterExceptionHandler(errors);
+                .setParameterExceptionHandler(errors)
+                .setExecutionStrategy(parseResult -> {
+                    CommandLogging.setUp(parseResult, environment.variables());
+                    return new CommandLine.RunLast().execute(parseResult);
+                });
         describeExitCodes(commandLine);
         return commandLine;
     }

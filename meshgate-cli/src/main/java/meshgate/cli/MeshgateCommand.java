@@ -1,8 +1,12 @@
 package meshgate.cli;
 
+import java.util.List;
 import meshgate.client.MeshClient;
+import meshgate.gateway.config.LoggingSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 @Command(name = "meshgate",
         mixinStandardHelpOptions = true,
@@ -20,6 +24,20 @@ import picocli.CommandLine.IVersionProvider;
             TrackCommand.class, LookupCommand.class, WorkflowsCommand.class, meshgate.dps.cli.DpsCommand.class})
 final class MeshgateCommand implements Runnable {
     private final CliEnvironment environment;
+
+    // Read by CommandLogging from the parse result, at whichever command they are given.
+    @Option(names = CommandLogging.LEVEL_OPTION, paramLabel = "LEVEL|AREA=LEVEL", scope = ScopeType.INHERIT,
+            converter = CommandLogging.LevelConverter.class,
+            description = {"How much to log: trace, debug, info, warn, error or off; AREA=LEVEL for one area "
+                    + "(a logger name prefix, e.g. meshgate.gateway.outbound=debug). Repeatable. Over the settings "
+                    + "file's logging: and the default (info for 'gateway run' and the DPS jobs, warn otherwise)."})
+    List<CommandLogging.LevelChoice> logLevels;
+
+    @Option(names = CommandLogging.FORMAT_OPTION, paramLabel = "text|json", scope = ScopeType.INHERIT,
+            converter = CommandLogging.FormatConverter.class,
+            description = "The log's format on standard error: text (default), or json, one object a line with the "
+                    + "line's key=value fields as fields, for log platforms.")
+    LoggingSettings.Format logFormat;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

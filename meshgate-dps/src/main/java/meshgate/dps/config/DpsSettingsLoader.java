@@ -69,6 +69,23 @@ public final class DpsSettingsLoader {
         }
     }
 
+    /**
+     * The gateway settings file that {@code mesh_config} names, read before anything else so that the meshgate
+     * command can set up its log from that file's {@code logging:}. Throws as {@link #load} would.
+     */
+    public static Path meshConfigFile(Path yamlFile) {
+        Path file = yamlFile.toAbsolutePath().normalize();
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) > MAX_FILE_BYTES) {
+                throw new ConfigException("DPS settings file " + file + " does not exist or is larger than 1 MiB");
+            }
+            Settings top = new Settings(parse(Files.readString(file, StandardCharsets.UTF_8)), "", TOP_LEVEL);
+            return file.getParent().resolve(top.required("mesh_config")).normalize();
+        } catch (IOException e) {
+            throw new ConfigException("cannot read DPS settings file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     private static JsonNode parse(String yaml) {
         try {
             JsonNode root = new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)

@@ -42,7 +42,8 @@ public record GatewayConfig(
         MeshTimeouts meshTimeouts,
         MetricsSettings metrics,
         OutboundExisting outboundExisting,
-        Optional<OutboundNotificationSettings> outboundNotifications) {
+        Optional<OutboundNotificationSettings> outboundNotifications,
+        LoggingSettings logging) {
 
     public GatewayConfig {
         if (maxDecodedSize < 1) {
@@ -68,6 +69,7 @@ public record GatewayConfig(
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(outboundExisting, "outboundExisting");
         Objects.requireNonNull(outboundNotifications, "outboundNotifications");
+        Objects.requireNonNull(logging, "logging");
     }
 
     /** How often {@code outbound/} is listed in full: less often when notifications announce new objects. */

@@ -71,7 +71,7 @@ public final class GatewayConfigLoader {
             "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs", "node_id", "outbound_lease",
             "outbound_existing", "mesh_connect_timeout", "mesh_read_timeout", "mesh_retry_max_elapsed", "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url",
             "events.webhook_authorization", "events.webhook_signing_secret", "metrics.port", "metrics.host",
-            "metrics.token");
+            "metrics.token", "logging.level", "logging.format");
     /** Pairs of settings of which only one may be given; an environment variable for one displaces the other. */
     private static final Map<String, String> EITHER_OR = Map.of(
             "base_url", "mesh_env", "mesh_env", "base_url", "mailbox", "mailboxes",
@@ -88,7 +88,7 @@ public final class GatewayConfigLoader {
             "outbound_settle_time", "handshake_interval", "tracking_interval", "sent_action", "outbound_mappings",
             "events", "mesh_jobs", "node_id", "outbound_lease", "mesh_connect_timeout", "mesh_read_timeout",
             "mesh_retry_max_elapsed", "metrics", "aws", "outbound_existing", "outbound_notifications",
-            "get_messages_schedule", "handshake_schedule");
+            "get_messages_schedule", "handshake_schedule", "logging");
     /** A profile's setting displaces the top-level settings it is an alternative to. */
     private static final Map<String, List<String>> DISPLACES = Map.of(
             "base_url", List.of("mesh_env"),
@@ -109,6 +109,7 @@ public final class GatewayConfigLoader {
             "webhook_signing_secret", "command", "eventbridge_bus", "eventbridge_source", "eventbridge_endpoint",
             "sns_topic_arn", "sns_endpoint", "aws_region");
     private static final Set<String> METRICS = Set.of("port", "host", "token");
+    private static final Set<String> LOGGING = Set.of("level", "levels", "format");
 
     private GatewayConfigLoader() {
     }
@@ -127,18 +128,7 @@ public final class GatewayConfigLoader {
      */
     public static GatewayConfig load(Path yamlFile, Map<String, String> environment, Optional<String> profile) {
         Path file = yamlFile.toAbsolutePath().normalize();
-        String yaml;
-        try {
-            if (!Files.isRegularFile(file)) {
-                throw new ConfigException("configuration file " + file + " does not exist");
-            }
-            if (Files.size(file) > MAX_CONFIG_BYTES) {
-                throw new ConfigException("configuration file " + file + " is larger than 1 MiB");
-            }
-            yaml = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
-        }
+        String yaml = readFile(file);
         GatewayConfig config;
         try {
             config = fromYaml(yaml, file.getParent(), environment, profile);
@@ -147,6 +137,36 @@ public final class GatewayConfigLoader {
         }
         SettingsFileExposure.warnIfExposed(file, parse(yaml));
         return config;
+    }
+
+    /**
+     * Only the {@code logging:} settings of {@code yamlFile}, with the profile and {@code MESHGATE_LOGGING_*}
+     * applied as {@link #load(Path, Map, Optional)} applies them, so that a process can set up its log before the
+     * rest of the file is read and checked (and logged about). Throws for a file that {@code load} would refuse.
+     */
+    public static LoggingSettings loadLogging(Path yamlFile, Map<String, String> environment,
+            Optional<String> profile) {
+        Path file = yamlFile.toAbsolutePath().normalize();
+        ObjectNode root = parse(readFile(file));
+        Map<String, String> sources = applyProfile(root, profile.or(() -> Optional.ofNullable(
+                environment.get(PROFILE_VARIABLE)).filter(s -> !s.isBlank())), file.getParent(), environment);
+        sources.putAll(applyOverrides(root, environment));
+        Section top = new Section(root, "", TOP_LEVEL, sources, file.getParent(), environment);
+        return logging(top.child("logging", LOGGING));
+    }
+
+    private static String readFile(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException("configuration file " + file + " does not exist");
+            }
+            if (Files.size(file) > MAX_CONFIG_BYTES) {
+                throw new ConfigException("configuration file " + file + " is larger than 1 MiB");
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Reads configuration text; relative paths are resolved against {@code baseDir}. */
@@ -322,7 +342,8 @@ public final class GatewayConfigLoader {
                 meshTimeouts(top),
                 metrics(top.child("metrics", METRICS)),
                 OutboundExisting.read(top),
-                OutboundNotificationSettings.read(top, store));
+                OutboundNotificationSettings.read(top, store),
+                logging(top.child("logging", LOGGING)));
     }
 
     /**
@@ -824,6 +845,25 @@ public final class GatewayConfigLoader {
             throw metrics.fail("host", "cannot be resolved: '" + host + "'");
         }
         return new MetricsSettings(Optional.of(address), metrics.secret("token"));
+    }
+
+    private static LoggingSettings logging(Section logging) {
+        Optional<LoggingSettings.Level> level = logging.text("level").filter(s -> !s.isEmpty())
+                .map(text -> parsed(logging, "level", () -> LoggingSettings.Level.parse(text)));
+        Map<String, LoggingSettings.Level> levels = new LinkedHashMap<>();
+        logging.values("levels").forEach((area, text) -> levels.put(area,
+                parsed(logging, "levels." + area, () -> LoggingSettings.Level.parse(text))));
+        Optional<LoggingSettings.Format> format = logging.text("format").filter(s -> !s.isEmpty())
+                .map(text -> parsed(logging, "format", () -> LoggingSettings.Format.parse(text)));
+        return new LoggingSettings(level, levels, format);
+    }
+
+    private static <T> T parsed(Section section, String key, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw section.fail(key, e.getMessage());
+        }
     }
 
     private static void warnAboutPolling(Duration pollInterval, URI baseUrl) {

@@ -79,6 +79,28 @@ final class Section implements SettingsSource.Block {
         return sections;
     }
 
+    /**
+     * A mapping of names of one's choosing (logger names, say) to single values; empty when absent. Keys are taken
+     * as written, dots and all.
+     */
+    Map<String, String> values(String key) {
+        Optional<JsonNode> value = node(key);
+        if (value.isEmpty()) {
+            return Map.of();
+        }
+        if (!value.get().isObject()) {
+            throw fail(key, "must be a mapping of names to values");
+        }
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : value.get().properties()) {
+            if (!entry.getValue().isValueNode() || entry.getValue().isNull()) {
+                throw fail(key + "." + entry.getKey(), "must be a single value");
+            }
+            values.put(entry.getKey(), entry.getValue().asText().trim());
+        }
+        return values;
+    }
+
     @Override
     public boolean has(String key) {
         return node(key).isPresent();
