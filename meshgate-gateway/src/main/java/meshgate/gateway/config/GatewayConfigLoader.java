@@ -277,7 +277,7 @@ public final class GatewayConfigLoader {
         TlsSettings tls = tls(top);
         checkInsecureTls(top, tls, baseUrl);
         StoreSettings store = store(top.child("store", STORE));
-        LedgerSettings ledger = ledger(top.child("ledger", ProvidedLedgers.settingNames(LEDGER)), store);
+        LedgerSettings ledger = ledger(ProvidedLedgers.section(top, LEDGER), store);
         int chunkSize = chunkSize(top);
         int crumbSize = crumbSize(top, chunkSize);
         boolean legacyInbound = top.bool("use_legacy_inbound_location", false);

@@ -14,6 +14,19 @@ final class ProvidedLedgers {
     private ProvidedLedgers() {
     }
 
+    /**
+     * The {@code ledger:} mapping, allowing the built-in settings and every provider's; a type no provider opens is
+     * reported before any of its settings is called unknown.
+     */
+    static Section section(Section top, Set<String> builtIn) {
+        String type = top.peek("ledger", "type").map(t -> t.toLowerCase(java.util.Locale.ROOT)).orElse("");
+        if (!type.isEmpty() && !type.equals(LedgerSettings.EMBEDDED) && !type.equals(LedgerSettings.POSTGRESQL)
+                && LedgerProvider.of(type).isEmpty()) {
+            throw unknownType(top, "ledger.type", type, LedgerProvider.all());
+        }
+        return top.child("ledger", settingNames(builtIn));
+    }
+
     /** The names allowed under {@code ledger:}: the built-in ones and every provider's. */
     static Set<String> settingNames(Set<String> builtIn) {
         Set<String> names = new HashSet<>(builtIn);
@@ -28,9 +41,7 @@ final class ProvidedLedgers {
     static LedgerSettings settings(Section ledger, String type, Path path, Set<String> builtIn) {
         List<LedgerProvider> providers = LedgerProvider.all();
         LedgerProvider provider = providers.stream().filter(p -> p.type().equals(type)).findFirst()
-                .orElseThrow(() -> ledger.fail("type", "must be one of " + types(providers) + ", got '" + type
-                        + "'" + (type.equals("dynamodb") ? " (the dynamodb ledger needs meshgate-aws on the class "
-                        + "path)" : "")));
+                .orElseThrow(() -> unknownType(ledger, "type", type, providers));
         for (String name : settingNames(builtIn)) {
             if (!name.equals("type") && !provider.settings().contains(name) && ledger.has(name)) {
                 throw ledger.fail(name, "does not apply to a ledger of type " + type);
@@ -52,6 +63,12 @@ final class ProvidedLedgers {
             throw new ConfigException(ledger.name(e.getMessage()));
         }
         return settings;
+    }
+
+    private static ConfigException unknownType(Section section, String key, String type,
+            List<LedgerProvider> providers) {
+        return section.fail(key, "must be one of " + types(providers) + ", got '" + type + "'"
+                + (type.equals("dynamodb") ? " (the dynamodb ledger needs meshgate-aws on the class path)" : ""));
     }
 
     private static String types(List<LedgerProvider> providers) {

@@ -70,6 +70,12 @@ final class Section {
         return sections;
     }
 
+    /** A plain value inside the mapping {@code child}, read before that mapping's settings are checked. */
+    Optional<String> peek(String child, String key) {
+        return node(child).map(value -> value.get(key)).filter(JsonNode::isValueNode).map(JsonNode::asText)
+                .map(String::trim);
+    }
+
     boolean has(String key) {
         return node(key).isPresent();
     }

@@ -809,4 +809,12 @@ class GatewayConfigLoaderTest {
         assertThatThrownBy(() -> read(MINIMAL + "ledger:\n  type: postgresql\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("jdbc_url");
     }
+
+    @Test
+    void aLedgerTypeNoProviderOpensNamesTheTypesThereAre() {
+        assertThatThrownBy(() -> read(MINIMAL + "ledger:\n  type: dynamodb\n  table: t1\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ledger.type: must be one of embedded, postgresql")
+                .hasMessageContaining("needs meshgate-aws on the class path");
+    }
 }
