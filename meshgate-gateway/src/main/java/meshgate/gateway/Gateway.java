@@ -158,8 +158,8 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Starts the MESH jobs (sending, validation, polling, tracking), unless {@code mesh_jobs} is off, and the delivery
-     * of owed events, which needs no MESH. With PostgreSQL (or a provided ledger such as DynamoDB) each recurring job runs on one node at a time,
-     * cluster-wide.
+     * of owed events, which needs no MESH. With PostgreSQL, or a provided ledger such as DynamoDB, each recurring job
+     * runs on one node at a time, cluster-wide.
      */
     public void start() {
         LOG.info("gateway_starting node={} base_url={} mailboxes={} store={} ledger={} mesh_jobs={}", node,
