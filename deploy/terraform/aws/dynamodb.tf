@@ -2,16 +2,15 @@
 #
 # The contract the DynamoDB ledger (meshgate-aws) must match; it has no variables, so code and module agree:
 #   table          "{name_prefix}-mesh-ledger" (MESHGATE_LEDGER_TABLE)
-#   partition key  pk          (S)
-#   sort key       sk          (S)
+#   partition key  pk          (S), no sort key
 #   TTL attribute  expires_at  (N, epoch seconds; set on finished records only)
-#   GSI by_state   partition key state_pk (S), sort key state_sk (S), all attributes projected
-#                  (records waiting in a state, e.g. sent messages whose delivery is being tracked)
+#   GSI by_state   partition key list_state (S), sort key list_order (N), keys only
+#                  (records in a state, listed in order; the ledger then reads each record consistently)
+# (meshgate.aws.ledger.LedgerTable creates the same table when ledger.create_table is set.)
 resource "aws_dynamodb_table" "ledger" {
   name         = "${local.name}-ledger"
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "pk"
-  range_key    = "sk"
 
   attribute {
     name = "pk"
@@ -19,25 +18,20 @@ resource "aws_dynamodb_table" "ledger" {
   }
 
   attribute {
-    name = "sk"
+    name = "list_state"
     type = "S"
   }
 
   attribute {
-    name = "state_pk"
-    type = "S"
-  }
-
-  attribute {
-    name = "state_sk"
-    type = "S"
+    name = "list_order"
+    type = "N"
   }
 
   global_secondary_index {
     name            = "by_state"
-    hash_key        = "state_pk"
-    range_key       = "state_sk"
-    projection_type = "ALL"
+    hash_key        = "list_state"
+    range_key       = "list_order"
+    projection_type = "KEYS_ONLY"
   }
 
   ttl {

@@ -36,6 +36,10 @@ public final class BenchMain {
               bad-input              a corpus of malformed outbound objects and malformed MESH answers
               cluster [--count N]    N objects (default 2000) sent by 1 gateway node, then by 3 nodes sharing an
                                      S3 bucket (S3Proxy) and a PostgreSQL ledger (embedded): messages/s and ratio
+                [--ledger dynamodb [--dynamodb-endpoint URL] [--dynamodb-region R]]
+                                     the nodes share a DynamoDB ledger instead: a table per round, deleted after,
+                                     on a DynamoDB-API server such as dynalite (URL, e.g. http://localhost:4567),
+                                     or on AWS with the default credentials when no URL is given (billed)
             """;
 
     public static void main(String[] args) throws Exception {
@@ -81,7 +85,8 @@ public final class BenchMain {
                         Double.parseDouble(option(rest, "--rate", "0.1"))));
                 case "crash-loop" -> reports.add(GatewayBenchmarks.crashLoop(dir, intOption(rest, "--count", 2000),
                         intOption(rest, "--kills", 10)));
-                case "cluster" -> reports.add(ClusterBenchmark.run(dir, intOption(rest, "--count", 2000)));
+                case "cluster" -> reports.add(ClusterBenchmark.run(dir, intOption(rest, "--count", 2000),
+                        dynamoDb(rest)));
                 case "bad-input" -> {
                     reports.add(BadInputBenchmark.run(dir));
                     reports.add(BadInputBenchmark.malformedResponses(dir, intOption(rest, "--count", 300)));
@@ -102,6 +107,20 @@ public final class BenchMain {
                 : "FAILED: see the parts marked [FAILED]");
         System.out.println("bench: " + (reports.size() - failed) + " passed, " + failed + " failed");
         System.exit(passed ? 0 : 1);
+    }
+
+    /** The DynamoDB ledger asked for with {@code --ledger dynamodb}; empty for PostgreSQL. */
+    private static java.util.Optional<ClusterBenchmark.DynamoDb> dynamoDb(String[] args) {
+        String ledger = option(args, "--ledger", "postgresql");
+        if (ledger.equals("postgresql")) {
+            return java.util.Optional.empty();
+        }
+        if (!ledger.equals("dynamodb")) {
+            throw new IllegalArgumentException("--ledger must be postgresql or dynamodb, got " + ledger);
+        }
+        return java.util.Optional.of(new ClusterBenchmark.DynamoDb(
+                java.util.Optional.ofNullable(option(args, "--dynamodb-endpoint", null)).map(java.net.URI::create),
+                java.util.Optional.ofNullable(option(args, "--dynamodb-region", null))));
     }
 
     private static String option(String[] args, String name, String fallback) {

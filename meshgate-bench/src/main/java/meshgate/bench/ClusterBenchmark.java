@@ -10,6 +10,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import meshgate.aws.ledger.DynamoDbSettings;
 import java.util.Properties;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshTls;
@@ -23,8 +25,9 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 
 /**
- * Gateway nodes sharing an S3 bucket (S3Proxy) and a PostgreSQL ledger (embedded), sending the same number of small
- * objects with 1 node and then with 3, in the same run.
+ * Gateway nodes sharing an S3 bucket (S3Proxy) and a PostgreSQL ledger (embedded) or a DynamoDB ledger (a table on
+ * the DynamoDB-API endpoint given, or on AWS), sending the same number of small objects with 1 node and then with 3,
+ * in the same run.
  */
 final class ClusterBenchmark {
     private static final String KEY = "bench-access";
@@ -33,7 +36,47 @@ final class ClusterBenchmark {
     private ClusterBenchmark() {
     }
 
+    /**
+     * Where the nodes' DynamoDB ledger lives: a DynamoDB-API server such as dynalite ({@code endpoint}, reached with
+     * dummy keys), or AWS (no endpoint: the default region and credentials, or {@code region}). Each round makes a
+     * table of its own and deletes it afterwards.
+     */
+    record DynamoDb(Optional<URI> endpoint, Optional<String> region) {
+        String yaml(String table) {
+            List<String> lines = new ArrayList<>(List.of("ledger:", "  type: dynamodb", "  table: " + table,
+                    "  create_table: true"));
+            region.or(() -> endpoint.map(e -> "us-east-1")).ifPresent(r -> lines.add("  region: " + r));
+            endpoint.ifPresent(e -> lines.addAll(List.of("  endpoint: " + e, "  access_key_id: " + KEY,
+                    "  secret_access_key: " + SECRET)));
+            return String.join("\n", lines) + "\n";
+        }
+
+        void deleteTable(String table) {
+            Map<String, String> settings = new java.util.HashMap<>(Map.of("table", table));
+            region.or(() -> endpoint.map(e -> "us-east-1")).ifPresent(r -> settings.put("region", r));
+            endpoint.ifPresent(e -> settings.putAll(Map.of("endpoint", e.toString(), "access_key_id", KEY,
+                    "secret_access_key", SECRET)));
+            DynamoDbSettings parsed = DynamoDbSettings.from(settings);
+            var builder = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder();
+            parsed.region().ifPresent(r -> builder.region(software.amazon.awssdk.regions.Region.of(r)));
+            parsed.endpoint().ifPresent(builder::endpointOverride);
+            if (parsed.accessKeyId().isPresent()) {
+                builder.credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(KEY, SECRET)));
+            }
+            try (var dynamo = builder.httpClientBuilder(
+                    software.amazon.awssdk.http.apache5.Apache5HttpClient.builder()).build()) {
+                dynamo.deleteTable(request -> request.tableName(table));
+            }
+        }
+    }
+
     static Report run(Path dir, int count) throws Exception {
+        return run(dir, count, Optional.empty());
+    }
+
+    /** With {@code dynamoDb} present the nodes share a DynamoDB ledger, otherwise PostgreSQL. */
+    static Report run(Path dir, int count, Optional<DynamoDb> dynamoDb) throws Exception {
         BlobStoreContext blobs = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
                 .overrides(new Properties()).build(BlobStoreContext.class);
         S3Proxy s3 = S3Proxy.builder().blobStore(blobs.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
@@ -46,7 +89,8 @@ final class ClusterBenchmark {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
                 LocalMesh mesh = new LocalMesh(dir, b -> { });
                 MeshClient recipient = client(mesh, "X26ABC2")) {
-            Report report = new Report("gateway nodes sharing S3 and PostgreSQL (" + count + " objects of 1-10 KiB)");
+            Report report = new Report("gateway nodes sharing S3 and " + (dynamoDb.isPresent() ? "DynamoDB"
+                    : "PostgreSQL") + " (" + count + " objects of 1-10 KiB)");
             double single = 0;
             for (int nodes : new int[] {1, 3}) {
                 String name = "nodes" + nodes;
@@ -55,7 +99,10 @@ final class ClusterBenchmark {
                         Statement statement = connection.createStatement()) {
                     statement.execute("CREATE DATABASE " + name);
                 }
-                String jdbcUrl = postgres.getJdbcUrl("postgres", name);
+                String table = "meshgate-bench-" + name + "-" + Long.toHexString(System.nanoTime());
+                String ledger = dynamoDb.map(d -> d.yaml(table)).orElseGet(() -> String.join("\n", "ledger:",
+                        "  type: postgresql", "  jdbc_url: " + postgres.getJdbcUrl("postgres", name),
+                        "  user: postgres", ""));
                 Deliveries deliveries = new Deliveries();
                 put(endpoint, name, count, deliveries);
                 long start = System.nanoTime();
@@ -64,7 +111,7 @@ final class ClusterBenchmark {
                 try (S3ObjectStore bucket = store(endpoint, name)) {
                     for (int i = 1; i <= nodes; i++) {
                         gateways.add(Gateway.start(GatewayConfigLoader.load(config(mesh, dir, name, i, endpoint,
-                                jdbcUrl), LocalMesh.ENVIRONMENT)));
+                                ledger), LocalMesh.ENVIRONMENT)));
                     }
                     settling = deliveries.settle(() -> {
                         long arrived = recipient.inboxCount();
@@ -73,6 +120,9 @@ final class ClusterBenchmark {
                     });
                 } finally {
                     gateways.forEach(Gateway::close);
+                    if (dynamoDb.isPresent()) {
+                        dynamoDb.get().deleteTable(table);
+                    }
                 }
                 Deliveries.Outcome outcome;
                 try (MeshClient sender = client(mesh, "X26ABC1")) {
@@ -120,7 +170,7 @@ final class ClusterBenchmark {
                 .credentials(KEY, SECRET).build();
     }
 
-    private static Path config(LocalMesh mesh, Path dir, String bucket, int node, URI endpoint, String jdbcUrl)
+    private static Path config(LocalMesh mesh, Path dir, String bucket, int node, URI endpoint, String ledger)
             throws Exception {
         Path root = Files.createDirectories(dir.resolve(bucket + "-node-" + node));
         String yaml = String.join("\n",
@@ -143,11 +193,7 @@ final class ClusterBenchmark {
                 "  access_key_id: " + KEY,
                 "  secret_access_key: " + SECRET,
                 "  root: " + root,
-                "ledger:",
-                "  type: postgresql",
-                "  jdbc_url: " + jdbcUrl,
-                "  user: postgres",
-                "send_concurrency: 8",
+                ledger + "send_concurrency: 8",
                 "poll_interval: 1h",
                 "outbound_rescan_interval: 500ms",
                 "outbound_settle_time: 0s",

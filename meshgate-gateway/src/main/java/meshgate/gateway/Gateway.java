@@ -65,6 +65,9 @@ public final class Gateway implements AutoCloseable {
     /** The PostgreSQL pool shared by the ledger and the cluster's jobs; null with the embedded ledger. */
     private final com.zaxxer.hikari.HikariDataSource dataSource;
     private meshgate.gateway.cluster.ClusterJobs clusterJobs;
+    /** The ledger's provider when {@code ledger.type} is neither embedded nor postgresql; it also runs the jobs. */
+    private final meshgate.gateway.ledger.LedgerProvider ledgerProvider;
+    private AutoCloseable providedJobs;
     private final ExecutorService senders;
     private final LeaseKeeper leases;
     private final ExecutorService downloads;
@@ -94,7 +97,11 @@ public final class Gateway implements AutoCloseable {
         this.node = config.nodeId();
         this.store = openStore(config);
         this.dataSource = config.ledger().postgres().map(Gateway::pool).orElse(null);
-        this.ledger = dataSource == null ? H2Ledger.open(config.ledger().path(), clock)
+        this.ledgerProvider = config.ledger().isProvided() ? meshgate.gateway.ledger.LedgerProvider
+                .of(config.ledger().type()).orElseThrow(() -> new ConfigException("ledger.type: no provider of "
+                        + config.ledger().type() + " on the class path")) : null;
+        this.ledger = ledgerProvider != null ? ledgerProvider.open(config.ledger().providedWithSecrets(), clock)
+                : dataSource == null ? H2Ledger.open(config.ledger().path(), clock)
                 : PostgresLedger.open(dataSource, clock);
         for (MailboxConfig mailbox : config.mailboxes()) {
             clients.put(mailbox.mailboxId(), config.meshTimeouts().applyTo(MeshClient.builder())
@@ -158,7 +165,8 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Starts the MESH jobs (sending, validation, polling, tracking), unless {@code mesh_jobs} is off, and the delivery
-     * of owed events, which needs no MESH. With PostgreSQL each recurring job runs on one node at a time, cluster-wide.
+     * of owed events, which needs no MESH. With PostgreSQL, or a provided ledger such as DynamoDB, each recurring job
+     * runs on one node at a time, cluster-wide.
      */
     public void start() {
         LOG.info("gateway_starting node={} base_url={} mailboxes={} store={} ledger={} mesh_jobs={}", node,
@@ -188,7 +196,12 @@ public final class Gateway implements AutoCloseable {
                     + "sent to or received from MESH; files wait in outbound/; set mesh_jobs: true to run them\"");
         }
         jobs.add(new Job("deliver-events", RETRY_TICK, RETRY_TICK, events::deliverDue));
-        if (dataSource == null) {
+        if (ledgerProvider != null) {
+            providedJobs = ledgerProvider.startJobs(ledger, node, jobs.stream()
+                    .map(job -> new meshgate.gateway.cluster.ClusterJobs.RecurringJob(job.name(), job.interval(),
+                            logged(job.task())))
+                    .toList());
+        } else if (dataSource == null) {
             jobs.forEach(job -> schedule(job.task(), job.first(), job.interval()));
         } else {
             clusterJobs = meshgate.gateway.cluster.ClusterJobs.start(dataSource, node, jobs.stream()
@@ -300,6 +313,13 @@ public final class Gateway implements AutoCloseable {
         }
         if (clusterJobs != null) {
             clusterJobs.close();
+        }
+        if (providedJobs != null) {
+            try {
+                providedJobs.close();
+            } catch (Exception e) {
+                LOG.warn("jobs_close_failed reason=\"{}\"", e.toString());
+            }
         }
         scheduler.shutdownNow();
         senders.shutdown();

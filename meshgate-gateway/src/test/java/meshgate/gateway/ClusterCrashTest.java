@@ -23,36 +23,43 @@ import meshgate.gateway.store.S3TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A gateway node is killed (SIGKILL) in the middle of a multi-chunk send and of a multi-chunk download; the other
  * nodes finish its work once its claims have run out, with nothing lost and nothing twice.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterCrashTest {
     private static final int CHUNKS = 6;
 
     @TempDir
     static Path dir;
-    static ClusterFixture cluster;
+    ClusterFixture cluster;
+
+    /** The nodes' shared infrastructure; a subclass may give them another ledger. */
+    ClusterFixture newFixture(Path dir) throws Exception {
+        return new ClusterFixture(dir, S3TestServer.startOnDisk(java.nio.file.Files.createDirectories(
+                dir.resolve("s3-data"))));
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = new ClusterFixture(dir, S3TestServer.startOnDisk(java.nio.file.Files.createDirectories(
-                dir.resolve("s3-data"))));
+    void start() throws Exception {
+        cluster = newFixture(dir);
         // Slow requests down so that a kill lands between chunks.
         cluster.mesh.sandbox.faults().latency(Duration.ofMillis(200));
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         cluster.close();
     }
 
     @Test
     void otherNodesFinishTheWorkOfANodeKilledMidSendAndMidDownload() throws Exception {
         String bucket = cluster.s3.createBucket();
-        String jdbcUrl = cluster.postgres.newDatabase();
+        String jdbcUrl = cluster.newLedger();
         byte[] outbound = random(CHUNKS * 5_242_881L - 100);
         try (S3ObjectStore store = cluster.s3.storeBuilder(bucket).build();
                 ObjectWriter writer = store.create("outbound/big.dat",

@@ -13,28 +13,78 @@ import meshgate.gateway.ledger.TestPostgres;
 import meshgate.gateway.store.S3TestServer;
 
 /**
- * Several gateway nodes' shared infrastructure: the sandbox over mutual TLS, an S3-API server (S3Proxy) and an
- * embedded PostgreSQL; and the YAML of a node, as an operator would write it.
+ * Several gateway nodes' shared infrastructure: the sandbox over mutual TLS, an S3-API server (S3Proxy) and a shared
+ * ledger (an embedded PostgreSQL unless another {@link SharedLedger} is given); and the YAML of a node, as an
+ * operator would write it.
  */
 final class ClusterFixture implements AutoCloseable {
     final Path dir;
     final GatewayFixture mesh;
     final S3TestServer s3;
+    /** The PostgreSQL server when the nodes share a PostgreSQL ledger; null otherwise. */
     final TestPostgres postgres;
+    private final SharedLedger ledger;
+
+    /** The ledger several nodes share: a new, empty one per test, and its settings in a node's YAML. */
+    interface SharedLedger extends AutoCloseable {
+        /** A new ledger (a database URL, a table name), empty. */
+        String newLedger();
+
+        /** The {@code ledger:} mapping of a node's YAML for that ledger, lines ending in a newline. */
+        String yaml(String ledger);
+
+        @Override
+        void close();
+    }
 
     ClusterFixture(Path dir) throws Exception {
         this(dir, S3TestServer.start());
     }
 
     ClusterFixture(Path dir, S3TestServer s3) {
+        this(dir, s3, TestPostgres.start());
+    }
+
+    private ClusterFixture(Path dir, S3TestServer s3, TestPostgres postgres) {
+        this(dir, s3, postgres, new SharedLedger() {
+            @Override
+            public String newLedger() {
+                return postgres.newDatabase();
+            }
+
+            @Override
+            public String yaml(String ledgerName) {
+                return String.join("\n", "ledger:", "  type: postgresql", "  jdbc_url: " + ledgerName,
+                        "  user: " + TestPostgres.USER, "");
+            }
+
+            @Override
+            public void close() {
+                postgres.close();
+            }
+        });
+    }
+
+    /** Nodes sharing {@code ledger}, which the fixture closes. */
+    ClusterFixture(Path dir, S3TestServer s3, SharedLedger ledger) {
+        this(dir, s3, null, ledger);
+    }
+
+    private ClusterFixture(Path dir, S3TestServer s3, TestPostgres postgres, SharedLedger ledger) {
         this.dir = dir;
         this.mesh = GatewayFixture.start(dir);
         this.s3 = s3;
-        this.postgres = TestPostgres.start();
+        this.postgres = postgres;
+        this.ledger = ledger;
+    }
+
+    /** A new, empty ledger for the nodes of one test to share, named as {@link #nodeYaml} takes it. */
+    String newLedger() {
+        return ledger.newLedger();
     }
 
     /** The YAML of one node: both mailboxes, the shared bucket and database, short timeouts and leases for tests. */
-    String nodeYaml(String node, String bucket, String jdbcUrl) {
+    String nodeYaml(String node, String bucket, String ledgerName) {
         return String.join("\n",
                 "base_url: " + mesh.sandbox.baseUrl(),
                 "shared_key: TestKey",
@@ -52,11 +102,7 @@ final class ClusterFixture implements AutoCloseable {
                 "  access_key_id: " + S3TestServer.ACCESS_KEY,
                 "  secret_access_key: " + S3TestServer.SECRET_KEY,
                 "  root: " + dir.resolve(node),
-                "ledger:",
-                "  type: postgresql",
-                "  jdbc_url: " + jdbcUrl,
-                "  user: " + TestPostgres.USER,
-                "chunk_size: 5242881",
+                ledger.yaml(ledgerName) + "chunk_size: 5242881",
                 "send_concurrency: 4",
                 "poll_interval: 1s",
                 "outbound_rescan_interval: 500ms",
@@ -82,11 +128,11 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     /** Writes a node's YAML; top-level lines in {@code extra} replace the defaults of the same name. */
-    Path writeConfig(String node, String bucket, String jdbcUrl, String extra) throws IOException {
+    Path writeConfig(String node, String bucket, String ledgerName, String extra) throws IOException {
         java.util.Set<String> replaced = new java.util.HashSet<>();
         extra.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)) && l.contains(":"))
                 .forEach(l -> replaced.add(l.substring(0, l.indexOf(':'))));
-        String yaml = nodeYaml(node, bucket, jdbcUrl).lines()
+        String yaml = nodeYaml(node, bucket, ledgerName).lines()
                 .filter(l -> !replaced.contains(l.contains(":") ? l.substring(0, l.indexOf(':')) : ""))
                 .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
         Path config = Files.createDirectories(dir.resolve(node)).resolve("meshgate.yaml");
@@ -94,10 +140,10 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     /** Nodes in this JVM, named node-{first}..; each its own gateway instance. */
-    List<Gateway> startNodes(String bucket, String jdbcUrl, int first, int count) throws IOException {
+    List<Gateway> startNodes(String bucket, String ledgerName, int first, int count) throws IOException {
         List<Gateway> nodes = new ArrayList<>();
         for (int i = first; i < first + count; i++) {
-            Path config = writeConfig("node-" + i, bucket, jdbcUrl, "");
+            Path config = writeConfig("node-" + i, bucket, ledgerName, "");
             nodes.add(Gateway.start(GatewayConfigLoader.load(config, GatewayFixture.environment())));
         }
         return nodes;
@@ -119,6 +165,6 @@ final class ClusterFixture implements AutoCloseable {
     public void close() throws Exception {
         mesh.close();
         s3.close();
-        postgres.close();
+        ledger.close();
     }
 }

@@ -18,37 +18,48 @@ import meshgate.gateway.store.S3ObjectStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three gateway nodes share one S3 bucket (S3Proxy) and one PostgreSQL ledger (embedded), in front of the sandbox:
  * every outbound object is sent once, every inbound message is stored once and acknowledged once.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterTest {
-    private static final int OBJECTS = 2000;
-    private static final int INBOUND = 2000;
+    /** Objects sent, and messages received, each way. */
+    int messages() {
+        return 2000;
+    }
 
     @TempDir
     static Path dir;
-    static ClusterFixture cluster;
+    ClusterFixture cluster;
+
+    /** The nodes' shared infrastructure; a subclass may give them another ledger. */
+    ClusterFixture newFixture(Path dir) throws Exception {
+        return new ClusterFixture(dir);
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = new ClusterFixture(dir);
+    void start() throws Exception {
+        cluster = newFixture(dir);
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    void stop() throws Exception {
         cluster.close();
     }
 
     @Test
     void threeNodesSendEachObjectOnceAndStoreAndAcknowledgeEachMessageOnce() throws Exception {
+        int objects = messages();
+        int inbound = messages();
         String bucket = cluster.s3.createBucket();
-        String jdbcUrl = cluster.postgres.newDatabase();
+        String jdbcUrl = cluster.newLedger();
         Map<String, String> outboundContent = new HashMap<>();
         try (S3ObjectStore store = cluster.s3.storeBuilder(bucket).build()) {
-            for (int i = 0; i < OBJECTS; i++) {
+            for (int i = 0; i < objects; i++) {
                 String localId = "cluster-out-" + i;
                 String content = "outbound " + i;
                 outboundContent.put(localId, content);
@@ -62,7 +73,7 @@ class ClusterTest {
         }
         Map<String, String> inboundContent = new HashMap<>();
         try (MeshClient sender = cluster.client("X26ABC3")) {
-            for (int i = 0; i < INBOUND; i++) {
+            for (int i = 0; i < inbound; i++) {
                 String localId = "cluster-in-" + i;
                 byte[] content = ("inbound " + i).getBytes(StandardCharsets.UTF_8);
                 inboundContent.put(localId, "inbound " + i);
@@ -75,16 +86,16 @@ class ClusterTest {
         try {
             Progress.await("every inbound message acknowledged", Duration.ofSeconds(60),
                     () -> nodes.get(0).ledger().inbound(InboundState.ACKNOWLEDGED).size(),
-                    () -> nodes.get(0).ledger().inbound(InboundState.ACKNOWLEDGED).size() >= INBOUND);
+                    () -> nodes.get(0).ledger().inbound(InboundState.ACKNOWLEDGED).size() >= inbound);
             try (MeshClient recipient = cluster.client("X26ABC3")) {
                 Progress.await("every outbound object sent", Duration.ofSeconds(60), recipient::inboxCount,
-                        () -> recipient.inboxCount() >= OBJECTS);
+                        () -> recipient.inboxCount() >= objects);
             }
 
             // Sent once: the recipient has exactly one message per object, with its content.
             try (MeshClient recipient = cluster.client("X26ABC3")) {
                 List<String> ids = recipient.inbox();
-                assertThat(ids).hasSize(OBJECTS);
+                assertThat(ids).hasSize(objects);
                 Map<String, Integer> copies = new HashMap<>();
                 for (String id : ids) {
                     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -92,21 +103,21 @@ class ClusterTest {
                     copies.merge(localId, 1, Integer::sum);
                     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(outboundContent.get(localId));
                 }
-                assertThat(copies).hasSize(OBJECTS).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+                assertThat(copies).hasSize(objects).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
             }
             // Stored once and acknowledged once: one object per message in the bucket, nothing left in the inbox.
             try (S3ObjectStore store = cluster.s3.storeBuilder(bucket).build(); MeshClient recipient = cluster.client("X26ABC2")) {
                 List<ObjectInfo> stored = store.list("inbound/X26ABC2/");
-                assertThat(stored).hasSize(INBOUND);
+                assertThat(stored).hasSize(inbound);
                 Map<String, Integer> copies = new HashMap<>();
                 for (ObjectInfo object : stored) {
                     copies.merge(store.decodedMetadata(object.key()).get("mex-localid"), 1, Integer::sum);
                 }
-                assertThat(copies).hasSize(INBOUND).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
+                assertThat(copies).hasSize(inbound).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
                 assertThat(recipient.inbox()).isEmpty();
                 assertThat(store.list("outbound/")).isEmpty();
             }
-            assertThat(nodes.get(0).ledger().inbound(InboundState.ACKNOWLEDGED)).hasSize(INBOUND);
+            assertThat(nodes.get(0).ledger().inbound(InboundState.ACKNOWLEDGED)).hasSize(inbound);
         } finally {
             nodes.forEach(Gateway::close);
         }

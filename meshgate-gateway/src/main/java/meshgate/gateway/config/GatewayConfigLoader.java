@@ -304,7 +304,7 @@ public final class GatewayConfigLoader {
         TlsSettings tls = tls(top);
         checkInsecureTls(top, tls, baseUrl);
         StoreSettings store = store(top.child("store", STORE));
-        LedgerSettings ledger = ledger(top.child("ledger", LEDGER), store);
+        LedgerSettings ledger = ledger(ProvidedLedgers.section(top, LEDGER), store);
         int chunkSize = chunkSize(top);
         int crumbSize = crumbSize(top, chunkSize);
         boolean legacyInbound = top.bool("use_legacy_inbound_location", false);
@@ -568,7 +568,7 @@ public final class GatewayConfigLoader {
                     ledger.secret("password"))));
         }
         if (!type.equals(LedgerSettings.EMBEDDED)) {
-            throw ledger.fail("type", "must be embedded or postgresql, got '" + type + "'");
+            return ProvidedLedgers.settings(ledger, type, path, LEDGER);
         }
         return new LedgerSettings(type, path);
     }

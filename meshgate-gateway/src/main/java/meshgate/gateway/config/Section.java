@@ -79,6 +79,12 @@ final class Section implements SettingsSource.Block {
         return sections;
     }
 
+    /** A plain value inside the mapping {@code child}, read before that mapping's settings are checked. */
+    Optional<String> peek(String child, String key) {
+        return node(child).map(value -> value.get(key)).filter(JsonNode::isValueNode).map(JsonNode::asText)
+                .map(String::trim);
+    }
+
     /**
      * A mapping of names of one's choosing (logger names, say) to single values; empty when absent. Keys are taken
      * as written, dots and all.

@@ -878,4 +878,12 @@ class GatewayConfigLoaderTest {
         assertThatThrownBy(() -> read(MINIMAL + "events: {sns_topic_arn: mesh-events}\n"))
                 .hasMessageContaining("events.sns_topic_arn: must be a topic ARN");
     }
+
+    @Test
+    void aLedgerTypeNoProviderOpensNamesTheTypesThereAre() {
+        assertThatThrownBy(() -> read(MINIMAL + "ledger:\n  type: dynamodb\n  table: t1\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ledger.type: must be one of embedded, postgresql")
+                .hasMessageContaining("needs meshgate-aws on the class path");
+    }
 }

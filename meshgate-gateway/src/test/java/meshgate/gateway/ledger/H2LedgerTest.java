@@ -24,17 +24,17 @@ class H2LedgerTest extends LedgerContractTest {
     Path dir;
 
     @Override
-    H2Ledger openNewLedger(Clock clock) {
+    protected H2Ledger openNewLedger(Clock clock) {
         return H2Ledger.open(dir.resolve("ledger"), clock);
     }
 
     @Override
-    H2Ledger reopenLedger(Clock clock) {
+    protected H2Ledger reopenLedger(Clock clock) {
         return H2Ledger.open(dir.resolve("ledger"), clock);
     }
 
     @Override
-    H2Ledger openAnotherLedger(Clock clock) {
+    protected H2Ledger openAnotherLedger(Clock clock) {
         return H2Ledger.open(dir.resolve("ledger"), clock);
     }
 

@@ -25,21 +25,21 @@ import org.junit.jupiter.api.Test;
  * What every {@link Ledger} promises, proved against each implementation on a real database. A subclass opens its
  * ledger and adds the cases only it has (files and processes for H2; leases, locks and pools for PostgreSQL).
  */
-abstract class LedgerContractTest {
-    static final Instant MODIFIED = Instant.parse("2024-03-01T10:15:30.123456789Z");
-    static final Instant START = Instant.parse("2024-03-02T08:00:00.250Z");
+public abstract class LedgerContractTest {
+    protected static final Instant MODIFIED = Instant.parse("2024-03-01T10:15:30.123456789Z");
+    protected static final Instant START = Instant.parse("2024-03-02T08:00:00.250Z");
 
-    MutableClock clock;
-    Ledger ledger;
+    protected MutableClock clock;
+    protected Ledger ledger;
 
     /** Opens the ledger under test on a new, empty database, timing its records by {@code clock}. */
-    abstract Ledger openNewLedger(Clock clock);
+    protected abstract Ledger openNewLedger(Clock clock);
 
     /** Opens the ledger again on this test's database, as a restarted node does. */
-    abstract Ledger reopenLedger(Clock clock);
+    protected abstract Ledger reopenLedger(Clock clock);
 
     /** Opens a second ledger on this test's database, as another node does; the caller closes it. */
-    abstract Ledger openAnotherLedger(Clock clock);
+    protected abstract Ledger openAnotherLedger(Clock clock);
 
     @BeforeEach
     void openLedger() {
@@ -404,7 +404,7 @@ abstract class LedgerContractTest {
     }
 
     /** Runs {@code task} on {@code threads} threads released together, and returns what each returned. */
-    static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
+    protected static <T> List<T> concurrently(int threads, Callable<T> task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             CountDownLatch start = new CountDownLatch(1);
@@ -427,14 +427,14 @@ abstract class LedgerContractTest {
     }
 
     /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
+    public static final class MutableClock extends Clock {
         private volatile Instant now;
 
-        MutableClock(Instant start) {
+        public MutableClock(Instant start) {
             this.now = start;
         }
 
-        void advance(Duration by) {
+        public void advance(Duration by) {
             now = now.plus(by);
         }
 

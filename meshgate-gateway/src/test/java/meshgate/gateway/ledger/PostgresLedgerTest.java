@@ -44,20 +44,20 @@ class PostgresLedgerTest extends LedgerContractTest {
     }
 
     @Override
-    PostgresLedger openNewLedger(Clock clock) {
+    protected PostgresLedger openNewLedger(Clock clock) {
         url = postgres.newDatabase();
         pool = postgres.pool(url, 10);
         return PostgresLedger.open(pool, clock);
     }
 
     @Override
-    PostgresLedger reopenLedger(Clock clock) {
+    protected PostgresLedger reopenLedger(Clock clock) {
         return PostgresLedger.open(pool, clock);
     }
 
     /** A ledger on a pool of its own, as another node has; the pool is closed after the test. */
     @Override
-    PostgresLedger openAnotherLedger(Clock clock) {
+    protected PostgresLedger openAnotherLedger(Clock clock) {
         HikariDataSource otherPool = postgres.pool(url, 4);
         otherPools.add(otherPool);
         return PostgresLedger.open(otherPool, clock);
