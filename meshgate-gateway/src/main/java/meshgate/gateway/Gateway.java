@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -116,7 +117,10 @@ public final class Gateway implements AutoCloseable {
                     .clock(clock)
                     .build());
         }
-        this.scheduler = Executors.newScheduledThreadPool(4 + clients.size(), threads("gateway-schedule"));
+        ScheduledThreadPoolExecutor schedule = new ScheduledThreadPoolExecutor(4 + clients.size(),
+                threads("gateway-schedule"));
+        schedule.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.scheduler = schedule;
         this.senders = Executors.newFixedThreadPool(config.sendConcurrency(), threads("gateway-send"));
         this.downloads = Executors.newFixedThreadPool(config.getMessageMaxConcurrency(), threads("gateway-receive"));
         clients.values().forEach(metrics::watch);
@@ -321,13 +325,17 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("jobs_close_failed reason=\"{}\"", e.toString());
             }
         }
-        scheduler.shutdownNow();
+        // Jobs under way finish rather than being interrupted: an interrupt in the middle of a ledger write closes
+        // the embedded database's file channel under it. Jobs not yet started are dropped.
+        scheduler.shutdown();
         senders.shutdown();
         downloads.shutdown();
         try {
-            if (!senders.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+            if (!scheduler.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                    || !senders.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)
                     || !downloads.awaitTermination(SHUTDOWN_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("gateway_shutdown_timeout note=\"work in flight resumes at the next start\"");
+                scheduler.shutdownNow();
                 senders.shutdownNow();
                 downloads.shutdownNow();
             }
