@@ -82,7 +82,7 @@ public final class EventBridgeSink implements EventSink {
                     MeshEvent event = pending.get(i);
                     String why = result == null ? "no answer for the entry"
                             : result.errorCode() + ": " + result.errorMessage();
-                    LOG.warn("eventbridge_entry_refused bus={} event={} message_id={} attempt={} reason=\"{}\"", bus,
+                    LOG.warn("eventbridge_entry_refused bus={} kind={} message_id={} attempt={} reason=\"{}\"", bus,
                             event.kind().event(), event.detail().messageId(), attempt, why);
                     again.add(event);
                     refused.put(event, new IOException("EventBridge refused the entry: " + why));

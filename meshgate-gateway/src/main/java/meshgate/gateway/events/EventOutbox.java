@@ -119,7 +119,7 @@ public final class EventOutbox {
         try {
             owed.delivered().run();
             retries.remove(owed.id());
-            LOG.debug("event_delivered event={} message_id={}", owed.event().kind().event(),
+            LOG.debug("event_delivered kind={} message_id={}", owed.event().kind().event(),
                     owed.event().detail().messageId());
             return 1;
         } catch (RuntimeException e) {
@@ -134,7 +134,7 @@ public final class EventOutbox {
                 (before, first) -> new Retry(before.failedTries() + 1,
                         clock.instant().plus(RETRIES.after(before.failedTries() + 1))));
         metrics.eventFailed();
-        LOG.warn("event_failed event={} mailbox={} message_id={} failed_tries={} retry_in_ms={} reason=\"{}\"",
+        LOG.warn("event_failed kind={} mailbox={} message_id={} failed_tries={} retry_in_ms={} reason=\"{}\"",
                 owed.event().kind().event(), owed.event().detail().mailbox(), owed.event().detail().messageId(),
                 retry.failedTries(), Duration.between(clock.instant(), retry.due()).toMillis(), e.toString());
     }
