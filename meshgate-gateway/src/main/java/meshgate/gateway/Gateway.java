@@ -13,9 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import meshgate.client.MeshClient;
 import meshgate.gateway.config.ConfigException;
 import meshgate.gateway.config.GatewayConfig;
@@ -32,6 +30,7 @@ import meshgate.gateway.ledger.Ledger;
 import meshgate.gateway.ledger.PostgresLedger;
 import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.gateway.metrics.MetricsServer;
+import meshgate.gateway.ops.DaemonThreads;
 import meshgate.gateway.ops.DeliveryTracker;
 import meshgate.gateway.ops.MailboxHealth;
 import meshgate.gateway.ops.MailboxValidator;
@@ -118,11 +117,12 @@ public final class Gateway implements AutoCloseable {
                     .build());
         }
         ScheduledThreadPoolExecutor schedule = new ScheduledThreadPoolExecutor(4 + clients.size(),
-                threads("gateway-schedule"));
+                DaemonThreads.named("gateway-schedule"));
         schedule.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.scheduler = schedule;
-        this.senders = Executors.newFixedThreadPool(config.sendConcurrency(), threads("gateway-send"));
-        this.downloads = Executors.newFixedThreadPool(config.getMessageMaxConcurrency(), threads("gateway-receive"));
+        this.senders = Executors.newFixedThreadPool(config.sendConcurrency(), DaemonThreads.named("gateway-send"));
+        this.downloads = Executors.newFixedThreadPool(config.getMessageMaxConcurrency(),
+                DaemonThreads.named("gateway-receive"));
         clients.values().forEach(metrics::watch);
         metrics.watch(ledger);
         this.leases = new LeaseKeeper(ledger, node, config.outboundLease(), config.meshTimeouts().callBudget());
@@ -384,14 +384,5 @@ public final class Gateway implements AutoCloseable {
         hikari.setMaximumPoolSize(16);
         hikari.setPoolName("meshgate-ledger");
         return new com.zaxxer.hikari.HikariDataSource(hikari);
-    }
-
-    private static ThreadFactory threads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

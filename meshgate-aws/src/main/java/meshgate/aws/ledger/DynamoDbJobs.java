@@ -17,10 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import meshgate.gateway.cluster.ClusterJobs.RecurringJob;
+import meshgate.gateway.ops.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -72,8 +71,9 @@ public final class DynamoDbJobs implements AutoCloseable {
         this.node = node;
         this.clock = clock;
         jobs.forEach(job -> this.jobs.put(job.name(), job));
-        this.ticker = Executors.newScheduledThreadPool(1, threads("meshgate-job-due-" + node));
-        this.runner = Executors.newFixedThreadPool(Math.max(1, jobs.size()), threads("meshgate-job-" + node));
+        this.ticker = Executors.newScheduledThreadPool(1, DaemonThreads.named("meshgate-job-due-" + node));
+        this.runner = Executors.newFixedThreadPool(Math.max(1, jobs.size()),
+                DaemonThreads.named("meshgate-job-" + node));
     }
 
     /** Starts running {@code jobs} on this node, sharing them with every node that runs them on the same table. */
@@ -216,14 +216,5 @@ public final class DynamoDbJobs implements AutoCloseable {
         }
         ticker.shutdownNow();
         log.info("event=jobs.stopped node={}", node);
-    }
-
-    private static ThreadFactory threads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

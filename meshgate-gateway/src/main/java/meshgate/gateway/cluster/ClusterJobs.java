@@ -15,10 +15,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import meshgate.gateway.ops.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,10 +99,11 @@ public final class ClusterJobs implements AutoCloseable {
             tasks.add(Tasks.recurring(job.name(), Schedules.fixedDelay(job.interval()))
                     .execute((instance, context) -> job.task().run()));
         }
-        ExecutorService runner = Executors.newFixedThreadPool(threads, threads("meshgate-job-" + nodeName));
-        ExecutorService due = Executors.newSingleThreadExecutor(threads("meshgate-job-due-" + nodeName));
+        ExecutorService runner = Executors.newFixedThreadPool(threads,
+                DaemonThreads.named("meshgate-job-" + nodeName));
+        ExecutorService due = Executors.newSingleThreadExecutor(DaemonThreads.named("meshgate-job-due-" + nodeName));
         ScheduledExecutorService housekeeper =
-                Executors.newScheduledThreadPool(3, threads("meshgate-job-housekeeper-" + nodeName));
+                Executors.newScheduledThreadPool(3, DaemonThreads.named("meshgate-job-housekeeper-" + nodeName));
         Scheduler scheduler = Scheduler.create(dataSource)
                 .startTasks(tasks)
                 .schedulerName(new SchedulerName.Fixed(nodeName))
@@ -152,14 +152,5 @@ public final class ClusterJobs implements AutoCloseable {
     @Override
     public String toString() {
         return "ClusterJobs[" + nodeName + "]";
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
