@@ -552,6 +552,17 @@ public final class MeshClient implements AutoCloseable {
         return new MessageInputStream(this, messageId, fetchChunk(messageId, 1));
     }
 
+    /**
+     * Opens one chunk of a message, as MESH holds it: to carry on a download that an earlier process stopped at a
+     * chunk boundary. {@code metadata} is the message's, as {@link #headers} gives it; the stream ends with the chunk.
+     */
+    public MessageInputStream openChunk(String messageId, MessageMetadata metadata, int number) {
+        if (number < 1) {
+            throw new IllegalArgumentException("chunks are numbered from 1, got " + number);
+        }
+        return new MessageInputStream(this, messageId, metadata, number, fetchChunk(messageId, number), true);
+    }
+
     /** Streams a message into {@code out}; with {@code decompress}, a gzip-encoded message is written decoded. */
     public MessageMetadata download(String messageId, OutputStream out, boolean decompress) {
         try (MessageInputStream in = open(messageId)) {

@@ -20,6 +20,8 @@ public final class MessageInputStream extends InputStream {
     private final String messageId;
     private final MessageMetadata metadata;
     private final int totalChunks;
+    /** The last chunk this stream reads: the message's last, or the one chunk it was opened for. */
+    private final int lastChunk;
     private int chunk;
     private Response response;
     private InputStream body;
@@ -28,13 +30,26 @@ public final class MessageInputStream extends InputStream {
     private boolean closed;
 
     MessageInputStream(MeshClient client, String messageId, Response first) {
+        this(client, messageId, MeshClient.metadataOf(first, messageId), 1, first, false);
+    }
+
+    /** Read from chunk {@code number} on, {@code response} being that chunk's; {@code metadata} is the message's. */
+    MessageInputStream(MeshClient client, String messageId, MessageMetadata metadata, int number, Response response,
+            boolean onlyThisChunk) {
         this.client = client;
         this.messageId = messageId;
-        this.metadata = MeshClient.metadataOf(first, messageId);
-        this.totalChunks = first.header(MeshHeaders.CHUNK_RANGE) == null
-                ? 1 : ChunkRange.parseAnswered(first.header(MeshHeaders.CHUNK_RANGE)).total();
-        open(1, first);
+        this.metadata = metadata;
+        this.totalChunks = response.header(MeshHeaders.CHUNK_RANGE) == null
+                ? 1 : ChunkRange.parseAnswered(response.header(MeshHeaders.CHUNK_RANGE)).total();
+        this.lastChunk = onlyThisChunk ? number : totalChunks;
+        open(number, response);
     }
+
+    /** The chunk being read, from 1. */
+    public int chunk() {
+        return chunk;
+    }
+
 
     public MessageMetadata metadata() {
         return metadata;
@@ -99,7 +114,7 @@ public final class MessageInputStream extends InputStream {
                         + chunkLength + " bytes"));
                 continue;
             }
-            if (chunk >= totalChunks) {
+            if (chunk >= lastChunk) {
                 return -1;
             }
             open(chunk + 1, client.fetchChunk(messageId, chunk + 1));

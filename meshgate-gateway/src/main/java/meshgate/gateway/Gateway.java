@@ -77,6 +77,8 @@ public final class Gateway implements AutoCloseable {
     private final MailboxValidator validator;
     private final MailboxHealth mailboxHealth;
     private final EventOutbox events;
+    private final OutboundProcessor processor;
+    private final InboundReceiver receiver;
     private final MeshGateMetrics metrics = new MeshGateMetrics();
     private MetricsServer metricsServer;
     /** Announcements of new outbound objects (S3 event notifications), when {@code outbound_notifications} is set. */
@@ -130,13 +132,13 @@ public final class Gateway implements AutoCloseable {
         this.events = new EventOutbox(ledger, store, EventSinks.from(config.events(), clock),
                 List.copyOf(clients.keySet()), config.store().s3().map(StoreSettings.S3Settings::bucket), clock,
                 metrics);
-        OutboundProcessor processor = new OutboundProcessor(store, ledger, clients, config, clock, leases, metrics,
+        this.processor = new OutboundProcessor(store, ledger, clients, config, clock, leases, metrics,
                 mailboxHealth);
         this.watcher = new OutboundWatcher(store, processor, scheduler, senders, config.outboundListingInterval(),
                 config.outboundSettleTime(), clock);
         Map<String, String> legacyFolders = new LinkedHashMap<>();
         config.mailboxes().forEach(m -> m.inboundFolder().ifPresent(f -> legacyFolders.put(m.mailboxId(), f)));
-        InboundReceiver receiver = new InboundReceiver(store, ledger,
+        this.receiver = new InboundReceiver(store, ledger,
                 new InboundLayout(config.useSenderFilename(), config.useLegacyInboundLocation(), legacyFolders),
                 config.crumbSize(), metrics, config.maxDecodedSize());
         clients.values().forEach(client -> pollers.add(new InboxPoller(client, receiver, ledger, downloads,
@@ -294,6 +296,30 @@ public final class Gateway implements AutoCloseable {
 
     public Ledger ledger() {
         return ledger;
+    }
+
+    /**
+     * The parts of a gateway that has not been started, for a runtime that drives them one task at a time (an AWS
+     * Lambda invocation) instead of the gateway's own schedules.
+     */
+    public Parts parts() {
+        return new Parts(config, processor, receiver, java.util.Collections.unmodifiableMap(clients), tracker,
+                mailboxHealth, events);
+    }
+
+    /** What {@link #parts()} gives. */
+    public record Parts(GatewayConfig config, OutboundProcessor processor, InboundReceiver receiver,
+            Map<String, MeshClient> clients, DeliveryTracker tracker, MailboxHealth mailboxHealth,
+            EventOutbox events) {
+        /** The client of one of the gateway's mailboxes. */
+        public MeshClient client(String mailbox) {
+            MeshClient client = clients.get(mailbox);
+            if (client == null) {
+                throw new ConfigException("mailbox " + mailbox + " is not one of this gateway's mailboxes "
+                        + clients.keySet());
+            }
+            return client;
+        }
     }
 
     public ObjectStore store() {

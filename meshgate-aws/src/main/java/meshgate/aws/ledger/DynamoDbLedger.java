@@ -121,12 +121,13 @@ public final class DynamoDbLedger implements Ledger {
         }
     }
 
-    /** The client this ledger uses, for the cluster's jobs to share. */
-    DynamoDbClient client() {
+    /** The client this ledger uses, for the cluster's jobs and the functions' progress records to share. */
+    public DynamoDbClient client() {
         return dynamo;
     }
 
-    String table() {
+    /** The ledger's table. */
+    public String table() {
         return table;
     }
 

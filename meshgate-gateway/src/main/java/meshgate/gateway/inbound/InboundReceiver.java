@@ -124,12 +124,42 @@ public final class InboundReceiver {
                             "gzip content could not be decoded: " + e.getMessage());
                 }
             }
-            metrics.inboundStored(record.mailbox(), stored.size());
-            LOG.info("inbound_stored mailbox={} message_id={} key={} bytes={} type={}", record.mailbox(), messageId,
-                    stored.key(), stored.size(), metadata.messageType());
-            return ledger.updateInbound(record.stored(metadata.messageType(), metadata.from().orElse(null),
-                    metadata.workflowId().orElse(null), stored.key(), stored.size()));
+            return recordStored(record, metadata, stored.key(), stored.size());
         }
+    }
+
+    /** Records a message as stored under {@code key}: from now on it is acknowledged, and its event is owed. */
+    public InboundRecord recordStored(InboundRecord record, MessageMetadata metadata, String key, long size) {
+        metrics.inboundStored(record.mailbox(), size);
+        LOG.info("inbound_stored mailbox={} message_id={} key={} bytes={} type={}", record.mailbox(),
+                record.messageId(), key, size, metadata.messageType());
+        return ledger.updateInbound(record.stored(metadata.messageType(), metadata.from().orElse(null),
+                metadata.workflowId().orElse(null), key, size));
+    }
+
+    /**
+     * Where a message is stored, as {@link #receive} stores it: the first of its keys that is free (or holds it
+     * already, from an earlier attempt), and the metadata it is stored with.
+     *
+     * @return the key and whether the message is there already, with its stored size
+     */
+    public Placement placement(String mailbox, String messageId, MessageMetadata metadata) throws IOException {
+        List<String> keys = keysFor(mailbox, messageId, metadata);
+        Optional<Stored> earlier = storedEarlier(keys, messageId);
+        if (earlier.isPresent()) {
+            return new Placement(earlier.get().key(), true, earlier.get().size(), storedMetadata(metadata, messageId));
+        }
+        for (String key : keys) {
+            if (store.stat(key).isEmpty()) {
+                return new Placement(key, false, 0, storedMetadata(metadata, messageId));
+            }
+        }
+        throw new FileAlreadyExistsException(keys.get(0), null, "every key this message may take holds another "
+                + "object: " + keys);
+    }
+
+    /** Where a message goes: its {@code key}, whether it is {@code stored} there already, and its metadata. */
+    public record Placement(String key, boolean stored, long size, Map<String, String> metadata) {
     }
 
     /**

@@ -64,6 +64,14 @@ public final class OutboundProcessor {
      * as it ends.
      */
     public OutboundRecord process(ObjectInfo object) throws IOException {
+        return process(object, SendBudget.UNLIMITED);
+    }
+
+    /**
+     * As {@link #process(ObjectInfo)}, stopping between two chunks when {@code budget} has no time for another: the
+     * record is then left {@code SENDING} with its progress, unclaimed, for whoever carries it on.
+     */
+    public OutboundRecord process(ObjectInfo object, SendBudget budget) throws IOException {
         OutboundRecord record = record(object);
         if (settled(record)) {
             return record;
@@ -74,7 +82,12 @@ public final class OutboundProcessor {
         }
         try (HeldClaim claim = held.get()) {
             // Read after claiming: a node taking over starts from the progress its predecessor recorded.
-            return processClaimed(object, ledger.findOutbound(record.id()).orElseThrow(), claim);
+            return processClaimed(object, ledger.findOutbound(record.id()).orElseThrow(), claim, budget);
+        } catch (SendBudget.Spent e) {
+            OutboundRecord paused = ledger.findOutbound(record.id()).orElseThrow();
+            LOG.info("outbound_paused key={} message_id={} chunks={}/{} note=\"out of time: carried on from here\"",
+                    object.key(), paused.meshMessageId(), paused.chunksAccepted(), paused.chunksTotal());
+            return paused;
         } catch (ClaimLostException e) {
             // Another node claimed the record since: it carries on from the recorded progress, this one stops here.
             LOG.warn("outbound_lease_lost key={} node={} reason=\"{}\"", object.key(), leases.node(), e.getMessage());
@@ -103,8 +116,8 @@ public final class OutboundProcessor {
         new OutboundAdoption(store, ledger, leases, config.outboundExisting()).run();
     }
 
-    private OutboundRecord processClaimed(ObjectInfo object, OutboundRecord claimed, HeldClaim claim)
-            throws IOException {
+    private OutboundRecord processClaimed(ObjectInfo object, OutboundRecord claimed, HeldClaim claim,
+            SendBudget budget) throws IOException {
         OutboundRecord record = claimed;
         if (store.stat(object.key()).isEmpty() && record.state() == OutboundState.QUEUED) {
             return record;
@@ -160,6 +173,7 @@ public final class OutboundProcessor {
                 : SendProgress.start(record.startedAt(), chunkSize);
         long recordId = record.id();
         long started = System.nanoTime();
+        long[] chunkStarted = {started};
         SendResult result;
         claim.checkHeld();
         try {
@@ -173,6 +187,12 @@ public final class OutboundProcessor {
                     claim.update(current.progress(id, chunk, total));
                 }
                 LOG.info("outbound_chunk key={} message_id={} chunk={}/{}", object.key(), id, chunk, total);
+                long now = System.nanoTime();
+                java.time.Duration took = java.time.Duration.ofNanos(now - chunkStarted[0]);
+                chunkStarted[0] = now;
+                if (chunk < total && !budget.anotherChunk(took)) {
+                    throw new SendBudget.Spent();
+                }
             });
         } catch (MeshException e) {
             if (mailboxHealth.failed(parameters.from(), e, mailboxState)) {

@@ -221,6 +221,76 @@ public final class S3ObjectStore implements ObjectStore {
         return new S3Writer(key, headers, IF_NONE_MATCH_ANY);
     }
 
+    /**
+     * A writer of a new object (as {@link #createNew}) that one process can stop and another carry on: at a
+     * {@link ResumableWriter#checkpoint() checkpoint} everything written so far is in parts S3 holds, and the
+     * checkpoint names them; {@link #resumeNew} with the same key, metadata and checkpoint goes on from there. S3
+     * keeps an incomplete upload until it is completed or aborted (the bucket's lifecycle rule aborts forgotten
+     * ones), and shows nothing of it under the key before.
+     */
+    public ResumableWriter createNewResumable(String key, Map<String, String> metadata) throws IOException {
+        checkKey(key);
+        Headers headers = Headers.of(metadata);
+        checkAbsent(key);
+        return new S3Writer(key, headers, IF_NONE_MATCH_ANY);
+    }
+
+    /**
+     * Carries on an upload from {@code checkpoint}; the bytes written next follow those the checkpoint holds.
+     *
+     * @throws NoSuchFileException when S3 no longer has the upload (completed, aborted, or expired): start again
+     */
+    public ResumableWriter resumeNew(String key, Map<String, String> metadata, UploadCheckpoint checkpoint)
+            throws IOException {
+        checkKey(key);
+        Headers headers = Headers.of(metadata);
+        try {
+            call("resume", key, () -> s3.listParts(b -> b.bucket(bucket).key(key).uploadId(checkpoint.uploadId())
+                    .maxParts(1)));
+        } catch (IOException e) {
+            if (e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404) {
+                NoSuchFileException gone = new NoSuchFileException(key, null, "upload " + checkpoint.uploadId()
+                        + " is no longer there");
+                gone.initCause(e);
+                throw gone;
+            }
+            throw e;
+        }
+        S3Writer writer = new S3Writer(key, headers, IF_NONE_MATCH_ANY);
+        writer.uploadId = checkpoint.uploadId();
+        checkpoint.parts().forEach(p -> writer.parts.add(CompletedPart.builder().partNumber(p.number())
+                .eTag(p.eTag()).build()));
+        writer.size = checkpoint.size();
+        return writer;
+    }
+
+    /** Where a resumable upload has got to: its S3 upload id, the parts S3 holds, and how many bytes they hold. */
+    public record UploadCheckpoint(String uploadId, List<Part> parts, long size) {
+        public UploadCheckpoint {
+            Objects.requireNonNull(uploadId, "uploadId");
+            parts = List.copyOf(parts);
+        }
+
+        /** One part S3 holds. */
+        public record Part(int number, String eTag) {
+        }
+    }
+
+    /** An {@link ObjectWriter} whose progress can be recorded and carried on elsewhere. */
+    public interface ResumableWriter extends ObjectWriter {
+        /**
+         * Uploads what is buffered, if S3 takes it as a part (at least 5 MiB, or nothing buffered), and returns where
+         * the upload is; empty when what is buffered is too small to be a part yet (write more first).
+         */
+        Optional<UploadCheckpoint> checkpoint() throws IOException;
+
+        /** Bytes written, including those of earlier processes. */
+        long written();
+
+        /** Ends this writer, leaving the upload to be carried on from its last checkpoint. */
+        void suspend();
+    }
+
     @Override
     public void putText(String key, String text, Map<String, String> metadata) throws IOException {
         checkKey(key);
@@ -702,7 +772,7 @@ public final class S3ObjectStore implements ObjectStore {
      * {@code *} the key is checked when the writer is created and again just before the object is written, and the
      * write itself is conditional; a key found taken aborts the upload and ends the writer.
      */
-    private final class S3Writer implements ObjectWriter {
+    private final class S3Writer implements ResumableWriter {
         private final String key;
         private final Headers headers;
         private final String ifNoneMatch;
@@ -783,6 +853,33 @@ public final class S3ObjectStore implements ObjectStore {
             }
             log.debug("event=store.s3.multipart_committed bucket={} key={} bytes={} parts={}", bucket, key, size,
                     parts.size());
+        }
+
+        @Override
+        public Optional<UploadCheckpoint> checkpoint() throws IOException {
+            checkOpen();
+            if (buffer.size() > 0 && buffer.size() < MIN_PART_SIZE) {
+                return Optional.empty();
+            }
+            if (buffer.size() > 0 || uploadId == null) {
+                if (buffer.size() == 0) {
+                    return Optional.empty();
+                }
+                uploadPart();
+            }
+            return Optional.of(new UploadCheckpoint(uploadId, parts.stream()
+                    .map(p -> new UploadCheckpoint.Part(p.partNumber(), p.eTag())).toList(), size));
+        }
+
+        @Override
+        public long written() {
+            return size;
+        }
+
+        @Override
+        public void suspend() {
+            finished = true;
+            buffer = null;
         }
 
         /** S3 refuses a conditional write onto a taken key by itself; this is what holds where a server does not. */
