@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * kept, and, for queue-fed functions, a batch response naming only the messages to deliver again
  * ({@code ReportBatchItemFailures}), so one failure never repeats the others' work.
  */
-public abstract class MeshGateHandler implements RequestStreamHandler {
+public abstract class MeshGateHandler implements RequestStreamHandler, AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(MeshGateHandler.class);
 
@@ -60,6 +60,15 @@ public abstract class MeshGateHandler implements RequestStreamHandler {
             }
         }
         return made;
+    }
+
+    /** Closes the runtime, if made: for local runs (Lambda ends an execution environment by itself). */
+    @Override
+    public synchronized void close() {
+        if (runtime != null) {
+            runtime.close();
+            runtime = null;
+        }
     }
 
     /** One SQS message of an event from the queue's event source mapping. */

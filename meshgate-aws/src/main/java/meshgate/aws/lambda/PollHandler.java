@@ -50,14 +50,19 @@ public class PollHandler extends MeshGateHandler {
         List<String> ids = client.inbox(InboxQuery.all().withMaxResults(runtime.settings().pageLimit()));
         List<String> bodies = new ArrayList<>();
         for (String id : ids) {
-            InboundRecord record = ledger.recordInbound(mailbox, id);
+            java.util.Optional<InboundRecord> known = ledger.findInbound(mailbox, id);
+            if (known.isEmpty()) {
+                ledger.recordInbound(mailbox, id);
+                bodies.add(FetchHandler.body(mailbox, id));
+                continue;
+            }
+            InboundRecord record = known.get();
             if (record.state() == InboundState.ACKNOWLEDGED) {
                 // Listed again: the acknowledgement never reached MESH. Acknowledging is idempotent.
                 client.acknowledge(id);
             } else if (record.state() == InboundState.STORED) {
                 parts.receiver().finish(client, record);
-            } else if (!record.createdAt().isBefore(started.minusSeconds(1))
-                    || record.updatedAt().isBefore(started.minus(REQUEUE_AFTER))) {
+            } else if (record.updatedAt().isBefore(started.minus(REQUEUE_AFTER))) {
                 bodies.add(FetchHandler.body(mailbox, id));
             }
         }

@@ -30,16 +30,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * versions and knows no KMS: a SecureString read without {@code WithDecryption} comes back as a placeholder, as AWS
  * would return ciphertext. Every request's operation and body are kept, for tests to look at.
  */
-final class AwsJsonStandIn implements AutoCloseable {
+public final class AwsJsonStandIn implements AutoCloseable {
     private static final String JSON = "application/x-amz-json-1.1";
     private static final int MAX_PAGE = 10;
 
     /** An SSM parameter: its type ({@code String} or {@code SecureString}) and value. */
-    record Parameter(String type, String value) {
+    public record Parameter(String type, String value) {
     }
 
     /** One request: the operation ({@code X-Amz-Target}) and its JSON body. */
-    record Request(String target, JsonNode body) {
+    public record Request(String target, JsonNode body) {
     }
 
     private final ObjectMapper json = new ObjectMapper();
@@ -54,30 +54,30 @@ final class AwsJsonStandIn implements AutoCloseable {
         server.start();
     }
 
-    static AwsJsonStandIn start() throws IOException {
+    public static AwsJsonStandIn start() throws IOException {
         return new AwsJsonStandIn();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    AwsJsonStandIn secureString(String name, String value) {
+    public AwsJsonStandIn secureString(String name, String value) {
         parameters.put(name, new Parameter("SecureString", value));
         return this;
     }
 
-    AwsJsonStandIn string(String name, String value) {
+    public AwsJsonStandIn string(String name, String value) {
         parameters.put(name, new Parameter("String", value));
         return this;
     }
 
-    AwsJsonStandIn secret(String name, String value) {
+    public AwsJsonStandIn secret(String name, String value) {
         secrets.put(name, value);
         return this;
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
