@@ -246,7 +246,7 @@ public final class DynamoDbLedger implements Ledger {
                 : EnumSet.copyOf(List.of(states));
         return call("list outbound", () -> {
             List<String> keys = new ArrayList<>();
-            wanted.forEach(state -> keys.addAll(listed(LedgerItems.outboundListState(state))));
+            wanted.forEach(state -> LedgerItems.outboundListStates(state).forEach(list -> keys.addAll(listed(list))));
             return readAll(keys).stream().map(LedgerItems::outboundRecord)
                     .filter(record -> wanted.contains(record.state()))
                     .sorted(Comparator.comparingLong(OutboundRecord::id))
@@ -257,6 +257,12 @@ public final class DynamoDbLedger implements Ledger {
     /**
      * The accepted records whose state is ahead of the state last announced ({@code event_state}, an attribute that
      * only {@link #outboundEventAnnounced} writes, so a record update never undoes it), in id order.
+     */
+    /**
+     * The accepted records whose state is ahead of the state last announced ({@code event_state}, an attribute that
+     * only {@link #outboundEventAnnounced} writes, so a record update never undoes it), in id order. Only the records
+     * listed as not yet announced are read: an announcement moves its record to the announced list of its state, and
+     * a record found there already announced (written again since, in the same state) is moved back to it.
      */
     @Override
     public List<OutboundEventsOwed> outboundEventsOwed() {
@@ -269,8 +275,12 @@ public final class DynamoDbLedger implements Ledger {
                 OutboundRecord record = LedgerItems.outboundRecord(item);
                 Optional<OutboundState> announced = Optional.ofNullable(item.get(EVENT_STATE))
                         .map(AttributeValue::s).map(OutboundState::valueOf);
-                if (OutboundEventsOwed.ANNOUNCED_STATES.contains(record.state()) && record.meshMessageId() != null
-                        && !announced.equals(Optional.of(record.state()))) {
+                if (!OutboundEventsOwed.ANNOUNCED_STATES.contains(record.state())) {
+                    continue;
+                }
+                if (announced.equals(Optional.of(record.state()))) {
+                    listAsAnnounced(record.id(), record.state());
+                } else if (record.meshMessageId() != null) {
                     owed.add(new OutboundEventsOwed(record, announced));
                 }
             }
@@ -288,9 +298,22 @@ public final class DynamoDbLedger implements Ledger {
                         .request(table, outboundKey(id), ReturnValue.NONE));
             } catch (ConditionalCheckFailedException e) {
                 // Expired or never there: nothing is owed for it any more.
+                return null;
             }
+            listAsAnnounced(id, state);
             return null;
         });
+    }
+
+    /** Lists the record as announced in {@code state}, if it is still in that state with its event out. */
+    private void listAsAnnounced(long id, OutboundState state) {
+        try {
+            dynamo.updateItem(new ItemUpdate().set(LIST_STATE, text(LedgerItems.outboundAnnouncedListState(state)))
+                    .when("#state = :state AND #event_state = :state", Map.of("state", text(state.name())))
+                    .request(table, outboundKey(id), ReturnValue.NONE));
+        } catch (ConditionalCheckFailedException e) {
+            // Moved on to another state (whose event is owed), or expired: it stays where it is listed.
+        }
     }
 
     @Override
@@ -436,7 +459,11 @@ public final class DynamoDbLedger implements Ledger {
         return call("count outbound", () -> {
             Map<OutboundState, Long> counts = new EnumMap<>(OutboundState.class);
             for (OutboundState state : OutboundState.values()) {
-                counts.put(state, count(LedgerItems.outboundListState(state)));
+                long count = 0;
+                for (String list : LedgerItems.outboundListStates(state)) {
+                    count += count(list);
+                }
+                counts.put(state, count);
             }
             return counts;
         });

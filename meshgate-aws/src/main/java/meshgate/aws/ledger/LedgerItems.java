@@ -61,8 +61,27 @@ final class LedgerItems {
         return INBOUND + mailbox + "#" + messageId;
     }
 
+    /**
+     * Where the index lists an outbound record in {@code state}: every write of a record lists it here, where the
+     * events owed are looked for.
+     */
     static String outboundListState(OutboundState state) {
         return OUTBOUND + state.name();
+    }
+
+    /**
+     * Where a record whose event of its state has gone out is listed instead, so that finding the events owed reads
+     * only the records written since their last announcement, not every message ever accepted.
+     */
+    static String outboundAnnouncedListState(OutboundState state) {
+        return OUTBOUND + state.name() + "#announced";
+    }
+
+    /** Every list an outbound record in {@code state} can be in. */
+    static java.util.List<String> outboundListStates(OutboundState state) {
+        return meshgate.gateway.ledger.OutboundEventsOwed.ANNOUNCED_STATES.contains(state)
+                ? java.util.List.of(outboundListState(state), outboundAnnouncedListState(state))
+                : java.util.List.of(outboundListState(state));
     }
 
     /** Inbound records whose event is still owed are listed apart, so that finding them reads no others. */

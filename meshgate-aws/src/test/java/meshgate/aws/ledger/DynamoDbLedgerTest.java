@@ -75,6 +75,42 @@ class DynamoDbLedgerTest extends LedgerContractTest {
     }
 
     @Test
+    void findingTheEventsOwedReadsOnlyTheRecordsNotYetAnnounced() {
+        List<OutboundRecord> accepted = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            OutboundRecord record = ledger.recordOutbound("outbound/announced-" + i + ".csv", 10, MODIFIED);
+            accepted.add(ledger.updateOutbound(record.sending("X26ABC1", "X26ABC2", "W", "local-" + i, 5_242_881,
+                    false, START).accepted("MSG-" + i, START)));
+        }
+        assertThat(ledger.outboundEventsOwed()).hasSize(30);
+        assertThat(listed("outbound#ACCEPTED")).isEqualTo(30);
+        accepted.forEach(r -> ledger.outboundEventAnnounced(r.id(), OutboundState.ACCEPTED));
+
+        assertThat(listed("outbound#ACCEPTED")).as("announced records are listed apart").isZero();
+        assertThat(listed("outbound#ACCEPTED#announced")).isEqualTo(30);
+        assertThat(ledger.outboundEventsOwed()).isEmpty();
+        assertThat(ledger.outbound(OutboundState.ACCEPTED)).hasSize(30);
+        assertThat(ledger.countOutbound()).containsEntry(OutboundState.ACCEPTED, 30L);
+
+        // Written again in the same state (archived, or tracked as still accepted): not owed, and listed apart again
+        // once the owed events have been looked for.
+        OutboundRecord archived = ledger.updateOutbound(accepted.get(0).sentTo("sent/MSG-0/announced-0.csv"));
+        assertThat(listed("outbound#ACCEPTED")).isEqualTo(1);
+        assertThat(ledger.outboundEventsOwed()).isEmpty();
+        assertThat(listed("outbound#ACCEPTED")).isZero();
+        // A new state is a new event owed.
+        ledger.updateOutbound(archived.tracked(OutboundState.ACKNOWLEDGED, "acknowledged", null));
+        assertThat(ledger.outboundEventsOwed()).singleElement()
+                .satisfies(owed -> assertThat(owed.next()).isEqualTo(OutboundState.ACKNOWLEDGED));
+    }
+
+    private long listed(String listState) {
+        return client.query(q -> q.tableName(table).indexName("by_state").keyConditionExpression("#s = :s")
+                .expressionAttributeNames(Map.of("#s", "list_state"))
+                .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(listState)))).count();
+    }
+
+    @Test
     void refusesAMissingTableUnlessAskedToCreateIt() {
         DynamoDbSettings expected = DynamoDbSettings.from(Map.of("table", "no-such-table", "endpoint",
                 dynalite.endpoint().toString(), "region", Dynalite.REGION, "access_key_id", Dynalite.ACCESS_KEY,
