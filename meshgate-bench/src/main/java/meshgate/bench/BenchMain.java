@@ -40,6 +40,11 @@ public final class BenchMain {
                                      the nodes share a DynamoDB ledger instead: a table per round, deleted after,
                                      on a DynamoDB-API server such as dynalite (URL, e.g. http://localhost:4567),
                                      or on AWS with the default credentials when no URL is given (billed)
+              aws [--count N]        N objects (default 1000) through the serverless deployment's functions,
+                                     driven as Lambda drives them (SQS event source mappings, scheduled poll,
+                                     remaining time per invocation), and through the long-running gateway, both on
+                                     S3 (S3Proxy) and DynamoDB (dynalite, needs Node.js): messages/s, drop-to-inbound
+                                     latency and their ratios
             """;
 
     public static void main(String[] args) throws Exception {
@@ -77,6 +82,7 @@ public final class BenchMain {
                     reports.add(BadInputBenchmark.run(dir.resolve("bad")));
                     reports.add(BadInputBenchmark.malformedResponses(dir.resolve("bad"), quick ? 100 : 1000));
                     reports.add(ClusterBenchmark.run(dir.resolve("cluster"), quick ? 200 : 2000));
+                    reports.add(AwsBenchmark.run(dir.resolve("aws"), quick ? 100 : 1000));
                     System.out.printf("%nall parts took %.0f s%n", (System.nanoTime() - start) / 1e9);
                 }
                 case "small-messages" -> reports.add(GatewayBenchmarks.smallMessages(dir, intOption(rest, "--count", 10_000)));
@@ -87,6 +93,7 @@ public final class BenchMain {
                         intOption(rest, "--kills", 10)));
                 case "cluster" -> reports.add(ClusterBenchmark.run(dir, intOption(rest, "--count", 2000),
                         dynamoDb(rest)));
+                case "aws" -> reports.add(AwsBenchmark.run(dir, intOption(rest, "--count", 1000)));
                 case "bad-input" -> {
                     reports.add(BadInputBenchmark.run(dir));
                     reports.add(BadInputBenchmark.malformedResponses(dir, intOption(rest, "--count", 300)));

@@ -216,6 +216,12 @@ final class Deliveries {
         }
     }
 
+    /** The count of what the functions or gateway stored in {@code store}, and of anything left in the inbox. */
+    Outcome collectStored(ObjectStore store, String mailbox, MeshClient recipient, MeshClient sender)
+            throws Exception {
+        return count(stored(store, mailbox), drain(recipient), sender);
+    }
+
     /** The count when the harness itself is the recipient: everything in its MESH inbox, and the sender's tracking. */
     Outcome collectInbox(MeshClient recipient, MeshClient sender) throws Exception {
         return count(drain(recipient), List.of(), sender);
