@@ -238,9 +238,10 @@ data "aws_iam_policy_document" "fetch" {
     resources = [aws_sqs_queue.fetch.arn]
   }
 
+  # DeleteItem: the progress item of a download in several chunks goes once the message is stored.
   statement {
     sid       = "Ledger"
-    actions   = ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"]
+    actions   = ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DeleteItem"]
     resources = [aws_dynamodb_table.ledger.arn, "${aws_dynamodb_table.ledger.arn}/index/by_state"]
   }
 

@@ -105,19 +105,7 @@ public final class Gateway implements AutoCloseable {
         this.ledger = ledgerProvider != null ? ledgerProvider.open(config.ledger().providedWithSecrets(), clock)
                 : dataSource == null ? H2Ledger.open(config.ledger().path(), clock)
                 : PostgresLedger.open(dataSource, clock);
-        for (MailboxConfig mailbox : config.mailboxes()) {
-            clients.put(mailbox.mailboxId(), config.meshTimeouts().applyTo(MeshClient.builder())
-                    .baseUrl(config.baseUrl())
-                    .credentials(mailbox.mailboxId(), mailbox.password().reveal(), config.sharedKey().reveal())
-                    .tls(mailbox.tls().orElse(config.tls()).toMeshTls())
-                    .chunkSize(config.chunkSize())
-                    .crumbSize(config.crumbSize())
-                    // Every sender and downloader may use this mailbox's client at once, with a poll and tracking.
-                    .connectionPoolSize(Math.max(MeshClient.DEFAULT_CONNECTION_POOL_SIZE,
-                            config.sendConcurrency() + config.getMessageMaxConcurrency() + 2))
-                    .clock(clock)
-                    .build());
-        }
+        clients.putAll(meshClients(config, clock));
         ScheduledThreadPoolExecutor schedule = new ScheduledThreadPoolExecutor(4 + clients.size(),
                 DaemonThreads.named("gateway-schedule"));
         schedule.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
@@ -145,6 +133,25 @@ public final class Gateway implements AutoCloseable {
                 metrics, mailboxHealth)));
         this.tracker = new DeliveryTracker(ledger, clients, metrics);
         this.validator = new MailboxValidator(clients.values(), mailboxHealth);
+    }
+
+    /** A MESH client for each of the gateway's mailboxes, as the gateway makes them; the caller closes them. */
+    public static Map<String, MeshClient> meshClients(GatewayConfig config, Clock clock) {
+        Map<String, MeshClient> clients = new LinkedHashMap<>();
+        for (MailboxConfig mailbox : config.mailboxes()) {
+            clients.put(mailbox.mailboxId(), config.meshTimeouts().applyTo(MeshClient.builder())
+                    .baseUrl(config.baseUrl())
+                    .credentials(mailbox.mailboxId(), mailbox.password().reveal(), config.sharedKey().reveal())
+                    .tls(mailbox.tls().orElse(config.tls()).toMeshTls())
+                    .chunkSize(config.chunkSize())
+                    .crumbSize(config.crumbSize())
+                    // Every sender and downloader may use this mailbox's client at once, with a poll and tracking.
+                    .connectionPoolSize(Math.max(MeshClient.DEFAULT_CONNECTION_POOL_SIZE,
+                            config.sendConcurrency() + config.getMessageMaxConcurrency() + 2))
+                    .clock(clock)
+                    .build());
+        }
+        return clients;
     }
 
     /**

@@ -56,7 +56,7 @@ public class FetchHandler extends MeshGateHandler {
                 throw new IOException("the message names no message_id: " + message.body());
             }
             Outcome outcome = fetch(mailbox, messageId, deadline);
-            runtime().parts().events().deliverDue();
+            runtime().parts().events().deliverInboundDue();
             return outcome;
         });
     }

@@ -115,7 +115,7 @@ public abstract class MeshGateHandler implements RequestStreamHandler, AutoClose
     }
 
     /** The {@code mailbox_id} a scheduled event carries (the module's schedules' input). */
-    protected static String mailboxOf(JsonNode event) {
+    static String mailboxOf(JsonNode event) {
         String mailbox = event.path("mailbox_id").asText("");
         if (mailbox.isBlank()) {
             throw new IllegalArgumentException("the event has no mailbox_id: the schedule's input must be "

@@ -66,8 +66,8 @@ public class PollHandler extends MeshGateHandler {
                 bodies.add(FetchHandler.body(mailbox, id));
             }
         }
+        // Their events are fetch's to deliver, whose role may read what they are about.
         runtime.enqueue(runtime.settings().fetchQueueUrl(), bodies);
-        parts.events().deliverDue();
         LOG.info("lambda_polled mailbox={} listed={} queued={} acknowledged={}", mailbox, ids.size(), bodies.size(),
                 acknowledged);
         return JSON.createObjectNode().put("mailbox_id", mailbox).put("listed", ids.size())

@@ -90,7 +90,7 @@ public class SendHandler extends MeshGateHandler {
             return Outcome.DONE;
         }
         OutboundRecord record = runtime.parts().processor().process(object.get(), deadline);
-        runtime.parts().events().deliverDue();
+        runtime.parts().events().deliverOutboundDue();
         switch (record.state()) {
             case SENDING -> {
                 if (deadline.stopped()) {

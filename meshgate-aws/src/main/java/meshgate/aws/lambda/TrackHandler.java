@@ -19,7 +19,7 @@ public class TrackHandler extends MeshGateHandler {
     protected JsonNode handle(JsonNode event, Deadline deadline) {
         LambdaRuntime runtime = runtime();
         int tracked = runtime.parts().tracker().track();
-        int delivered = runtime.parts().events().deliverDue();
+        int delivered = runtime.parts().events().deliverOutboundDue();
         return JSON.createObjectNode().put("tracked", tracked).put("events_delivered", delivered);
     }
 }

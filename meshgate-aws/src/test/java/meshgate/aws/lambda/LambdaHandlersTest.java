@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import meshgate.aws.events.AwsEventsTestServer;
 import meshgate.aws.ledger.DynamoDbLedger;
 import meshgate.client.MeshClient;
 import meshgate.gateway.ledger.InboundRecord;
@@ -48,6 +49,10 @@ class LambdaHandlersTest {
 
     @BeforeAll
     static void start() throws Exception {
+        // The credentials Lambda puts in a function's environment, where the SDK's default chain finds them; in this
+        // JVM, as system properties (the functions in processes of their own get them as variables).
+        System.setProperty("aws.accessKeyId", "x");
+        System.setProperty("aws.secretAccessKey", "x");
         fixture = new LambdaFixture(dir);
     }
 
@@ -57,8 +62,11 @@ class LambdaHandlersTest {
     }
 
     @Test
-    void aFilePutUnderOutboundIsDeliveredStoredAcknowledgedAndTracked() throws Exception {
-        LambdaFixture.Deployment deployment = fixture.deploy(Duration.ofSeconds(30), Map.of(), "");
+    void aFilePutUnderOutboundIsDeliveredStoredAcknowledgedTrackedAndAnnounced() throws Exception {
+        AwsEventsTestServer eventBridge = AwsEventsTestServer.start();
+        LambdaFixture.Deployment deployment = fixture.deploy(Duration.ofSeconds(30), Map.of(
+                "MESHGATE_EVENT_BUS_NAME", "mesh-events"), String.join("\n", "events:",
+                "  eventbridge_endpoint: " + eventBridge.endpoint(), "  aws_region: eu-west-2"));
         String key = "outbound/" + SENDER + "/results 2026-12+final.csv";
         String content = "patient,result\n1,negative\n";
         fixture.putOutbound(deployment.bucket(), key, RequestBody.fromString(content));
@@ -108,6 +116,16 @@ class LambdaHandlersTest {
 
             assertThat(LocalLambda.invoke(handshake, LocalLambda.scheduleInput(SENDER), FULL_TIME)
                     .path("validated").asBoolean()).isTrue();
+
+            // Each function announced what it did: sent (send), received (fetch), acknowledged (track).
+            assertThat(eventBridge.entries()).extracting(AwsEventsTestServer.PutEntry::detailType)
+                    .containsExactlyInAnyOrder("MESH Message Sent", "MESH Message Received", "MESH Delivery Status Changed");
+            assertThat(eventBridge.entries()).allSatisfy(entry -> {
+                assertThat(entry.eventBusName()).isEqualTo("mesh-events");
+                assertThat(entry.detail().path("message_id").asText()).isEqualTo(record.meshMessageId());
+            });
+        } finally {
+            eventBridge.close();
         }
     }
 

@@ -80,13 +80,30 @@ public final class EventOutbox {
 
     /** Delivers every owed event whose retry is due; returns how many went out. */
     public int deliverDue() {
+        return deliverDue(true, true);
+    }
+
+    /**
+     * Delivers the owed events of received messages only ({@code message_received}, {@code report_received}): for a
+     * runtime whose part that receives may read the stored messages but not the sent ones (an AWS function's role).
+     */
+    public int deliverInboundDue() {
+        return deliverDue(true, false);
+    }
+
+    /** Delivers the owed events of sent messages only ({@code message_sent}, {@code delivery_status_changed}). */
+    public int deliverOutboundDue() {
+        return deliverDue(false, true);
+    }
+
+    private int deliverDue(boolean inbound, boolean outbound) {
         if (!round.tryLock()) {
             return 0;
         }
         try {
             Instant now = clock.instant();
             Map<MeshEvent, Owed> due = new LinkedHashMap<>();
-            for (Owed owed : owed(now)) {
+            for (Owed owed : owed(now, inbound, outbound)) {
                 if (due.size() < ROUND) {
                     due.put(owed.event(), owed);
                 }
@@ -140,9 +157,9 @@ public final class EventOutbox {
     }
 
     /** The events owed whose retry is due, received messages first. */
-    private List<Owed> owed(Instant now) {
+    private List<Owed> owed(Instant now, boolean inbound, boolean outbound) {
         List<Owed> owed = new ArrayList<>();
-        for (InboundRecord record : inboundOwed()) {
+        for (InboundRecord record : inbound ? inboundOwed() : List.<InboundRecord>of()) {
             String id = "in:" + record.mailbox() + "/" + record.messageId();
             if (isDue(id, now)) {
                 try {
@@ -154,7 +171,7 @@ public final class EventOutbox {
                 }
             }
         }
-        for (OutboundEventsOwed record : outboundOwed()) {
+        for (OutboundEventsOwed record : outbound ? outboundOwed() : List.<OutboundEventsOwed>of()) {
             OutboundState next = record.next();
             String id = "out:" + record.record().id() + "/" + next;
             if (isDue(id, now)) {
