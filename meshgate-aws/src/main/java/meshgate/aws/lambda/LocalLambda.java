@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -33,25 +35,71 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * the others left to come back after their visibility timeout. For running a deployment's functions on a laptop, and
  * for the tests and the benchmark.
  *
- * <p>As a command: {@code java -cp 'lib/*' meshgate.aws.lambda.LocalLambda HANDLER_CLASS EVENT_FILE REMAINING_MS}
- * invokes the handler once with the event in the file, with the settings of the process's environment, and prints
- * the function's answer.
+ * <p>As a command, with the settings of the process's environment:
+ * <ul>
+ *   <li>{@code LocalLambda HANDLER_CLASS EVENT_FILE REMAINING_MS} invokes the handler once with the event in the
+ *       file and prints the function's answer;</li>
+ *   <li>{@code LocalLambda --queue QUEUE_URL HANDLER_CLASS REMAINING_MS} is the queue's event source mapping (batch
+ *       size 1, one execution environment): it invokes the handler for each message until the queue has stayed empty
+ *       for {@value #QUIET_SECONDS} seconds, printing one line per invocation.</li>
+ * </ul>
  */
 public final class LocalLambda {
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final int QUIET_SECONDS = 5;
 
     private LocalLambda() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 4 && args[0].equals("--queue")) {
+            drain(args[1], handler(args[2]), Duration.ofMillis(Long.parseLong(args[3])));
+            return;
+        }
         if (args.length != 3) {
-            System.err.println("usage: LocalLambda HANDLER_CLASS EVENT_FILE REMAINING_MS");
+            System.err.println("usage: LocalLambda HANDLER_CLASS EVENT_FILE REMAINING_MS\n"
+                    + "       LocalLambda --queue QUEUE_URL HANDLER_CLASS REMAINING_MS");
             System.exit(2);
         }
-        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0]).getDeclaredConstructor()
-                .newInstance();
         byte[] event = Files.readAllBytes(Path.of(args[1]));
-        System.out.println(invoke(handler, event, Duration.ofMillis(Long.parseLong(args[2]))));
+        System.out.println(invoke(handler(args[0]), event, Duration.ofMillis(Long.parseLong(args[2]))));
+    }
+
+    private static RequestStreamHandler handler(String className) throws ReflectiveOperationException {
+        return (RequestStreamHandler) Class.forName(className).getDeclaredConstructor().newInstance();
+    }
+
+    /** Runs the queue's event source mapping in this process until the queue stays empty. */
+    private static void drain(String queueUrl, RequestStreamHandler handler, Duration remaining) {
+        Map<String, String> environment = System.getenv();
+        var builder = SqsClient.builder().httpClientBuilder(
+                software.amazon.awssdk.http.apache5.Apache5HttpClient.builder());
+        Optional.ofNullable(environment.get(LambdaSettings.SQS_ENDPOINT)).map(java.net.URI::create)
+                .ifPresent(builder::endpointOverride);
+        try (SqsClient sqs = builder.build()) {
+            int invocations = 0;
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() - quietSince < Duration.ofSeconds(QUIET_SECONDS).toNanos()) {
+                Round round = poll(sqs, queueUrl, handler, 1, Duration.ofSeconds(1), remaining);
+                if (round.received() > 0) {
+                    invocations++;
+                    quietSince = System.nanoTime();
+                    Runtime memory = Runtime.getRuntime();
+                    System.out.printf("invocation=%d received=%d deleted=%d heap_used_mib=%d heap_max_mib=%d%n",
+                            invocations, round.received(), round.deleted(),
+                            (memory.totalMemory() - memory.freeMemory()) >> 20, memory.maxMemory() >> 20);
+                }
+            }
+            System.out.println("queue_quiet invocations=" + invocations);
+        } finally {
+            if (handler instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    System.err.println("close failed: " + e);
+                }
+            }
+        }
     }
 
     /** Invokes {@code handler} once with {@code event}, {@code remaining} being its time; returns its answer. */

@@ -42,6 +42,8 @@ class LambdaHandlersTest {
     private static final Duration SHORT_TIME = Duration.ofSeconds(20);
     /** Generous bounds for progress to be seen; every wait ends as soon as it is. */
     private static final Duration STALL = Duration.ofMinutes(3);
+    /** Less than a function of 512 MB has for everything: the functions hold one chunk plus one part. */
+    private static final String FUNCTION_HEAP = "384m";
 
     @TempDir
     static Path dir;
@@ -143,40 +145,25 @@ class LambdaHandlersTest {
         String created = objectCreatedEvent(deployment, key);
         fixture.sqs.sendMessage(b -> b.queueUrl(deployment.sendQueue()).messageBody(created));
 
-        try (SendHandler send = new SendHandler(deployment.environment());
-                PollHandler poll = new PollHandler(deployment.environment());
-                FetchHandler fetch = new FetchHandler(deployment.environment());
+        try (PollHandler poll = new PollHandler(deployment.environment());
                 DynamoDbLedger ledger = ledger(deployment);
                 MeshClient recipient = fixture.mesh(RECIPIENT)) {
-            int sendInvocations = 0;
-            int lastChunks = -1;
-            while (outboundState(ledger, key) != OutboundState.ACCEPTED) {
-                LocalLambda.Round round = LocalLambda.poll(fixture.sqs, deployment.sendQueue(), send, 1,
-                        Duration.ofSeconds(5), SHORT_TIME);
-                assertThat(round.received()).as("a continuation is queued after every invocation but the last")
-                        .isEqualTo(1);
-                sendInvocations++;
-                OutboundRecord now = outbound(ledger, key);
-                assertThat(now.chunksAccepted()).as("each invocation carries on from the chunks recorded")
-                        .isGreaterThan(lastChunks);
-                lastChunks = now.chunksAccepted();
-            }
+            // Each function in a process of its own with less heap than a 512 MB function has in all.
+            String sent = mapping(deployment, deployment.sendQueue(), SendHandler.class, SHORT_TIME);
             OutboundRecord record = outbound(ledger, key);
+            assertThat(record.state()).isEqualTo(OutboundState.ACCEPTED);
             assertThat(record.chunksTotal()).isEqualTo(11);
-            assertThat(sendInvocations).isEqualTo(11);
+            assertThat(invocations(sent)).as("one chunk per invocation of 20 s, each carrying on where the last "
+                    + "stopped").isEqualTo(11);
+            assertThat(count(sent, "outbound_paused key=" + key)).isEqualTo(10);
+            assertThat(count(sent, "lambda_send_continued key=" + key)).isEqualTo(10);
             assertThat(recipient.inbox()).containsExactly(record.meshMessageId());
 
             LocalLambda.invoke(poll, LocalLambda.scheduleInput(RECIPIENT), FULL_TIME);
-            int fetchInvocations = 0;
-            while (inboundState(ledger, record.meshMessageId()) != InboundState.ACKNOWLEDGED) {
-                LocalLambda.Round round = LocalLambda.poll(fixture.sqs, deployment.fetchQueue(), fetch, 1,
-                        Duration.ofSeconds(5), SHORT_TIME);
-                assertThat(round.received()).isEqualTo(1);
-                assertThat(round.deleted()).isEqualTo(1);
-                fetchInvocations++;
-                assertThat(fetchInvocations).isLessThanOrEqualTo(11);
-            }
-            assertThat(fetchInvocations).isGreaterThan(1);
+            String fetched = mapping(deployment, deployment.fetchQueue(), FetchHandler.class, SHORT_TIME);
+            assertThat(inboundState(ledger, record.meshMessageId())).isEqualTo(InboundState.ACKNOWLEDGED);
+            assertThat(invocations(fetched)).isBetween(2, 11);
+            assertThat(count(fetched, "inbound_paused mailbox=" + RECIPIENT)).isEqualTo(invocations(fetched) - 1);
             String stored = "inbound/" + RECIPIENT + "/" + record.meshMessageId() + ".dat";
             assertThat(fixture.keys(deployment.bucket(), "inbound/")).containsExactly(stored);
             assertThat(fixture.s3Client.headObject(h -> h.bucket(deployment.bucket()).key(stored)).contentLength())
@@ -184,6 +171,31 @@ class LambdaHandlersTest {
             assertThat(fixture.sha256(deployment.bucket(), stored)).isEqualTo(sha256);
             assertThat(recipient.inbox()).isEmpty();
         }
+    }
+
+    /**
+     * Runs a queue's event source mapping in a process of its own ({@code LocalLambda --queue}, heap
+     * {@value #FUNCTION_HEAP}) until the queue stays empty; returns what it printed.
+     */
+    private static String mapping(LambdaFixture.Deployment deployment, String queue, Class<?> handler,
+            Duration remaining) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + FUNCTION_HEAP, "-cp", System.getProperty("java.class.path"), LocalLambda.class.getName(),
+                "--queue", queue, handler.getName(), Long.toString(remaining.toMillis())).redirectErrorStream(true);
+        builder.environment().putAll(deployment.environment());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("the mapping's process ended well; it printed:%n%s", output).isZero();
+        assertThat(output).doesNotContain("OutOfMemoryError").contains("queue_quiet");
+        return output;
+    }
+
+    private static int invocations(String output) {
+        return count(output, "invocation=");
+    }
+
+    private static int count(String output, String marker) {
+        return (int) output.lines().filter(line -> line.contains(marker)).count();
     }
 
     @Test
