@@ -152,7 +152,7 @@ final class StatusCommand implements Callable<Integer> {
             }
             if (!failedUnrouted.isEmpty()) {
                 out.println();
-                out.printf("Failed before a mailbox was known: %d%n", failedUnrouted.size());
+                out.printf("Failed before sending began, so of no mailbox yet: %d%n", failedUnrouted.size());
                 failedUnrouted.forEach(r -> out.printf("  %s: %s%n", r.objectKey(), r.reason()));
             }
             out.println();
