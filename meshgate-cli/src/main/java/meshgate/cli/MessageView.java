@@ -23,15 +23,15 @@ import meshgate.gateway.ledger.OutboundState;
  * accepted by MESH, last changed), not every state it passed through: the history is made of those.
  */
 record MessageView(String direction, String id, String state, String key, String messageId, String from, String to,
-        String localId, Instant updatedAt, Map<String, String> fields, List<Step> history) {
+        String localId, Instant updatedAt, Map<String, Object> fields, List<Step> history) {
 
     /** One point of the history: when, the state it reached, and what the ledger says of it. */
     record Step(Instant at, String state, String note) {
     }
 
     static MessageView of(OutboundRecord r) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("id", Long.toString(r.id()));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("id", r.id());
         fields.put("key", r.objectKey());
         fields.put("state", r.state().name());
         put(fields, "from", r.sender());
@@ -43,8 +43,8 @@ record MessageView(String direction, String id, String state, String key, String
         if (r.chunksTotal() > 0) {
             fields.put("chunks", r.chunksAccepted() + "/" + r.chunksTotal());
         }
-        fields.put("size", Long.toString(r.size()));
-        fields.put("attempts", Integer.toString(r.attempts()));
+        fields.put("size", r.size());
+        fields.put("attempts", r.attempts());
         put(fields, "sent_key", r.sentKey() == null || r.sentKey().isEmpty() ? null : r.sentKey());
         put(fields, "reason", r.reason());
         put(fields, "accepted_at", instant(r.acceptedAt()));
@@ -77,8 +77,15 @@ record MessageView(String direction, String id, String state, String key, String
         if (r.reason() != null) {
             now.add(r.reason());
         }
-        if (!last.state().equals(r.state().name()) || r.updatedAt().isAfter(last.at())) {
+        if (!last.state().equals(r.state().name())) {
             steps.add(new Step(r.updatedAt(), r.state().name(), now.isEmpty() ? "last change" : String.join("; ", now)));
+        } else {
+            // Still in the state of its last milestone: what changed since is said there, tracking aside.
+            List<String> since = now.stream().filter(n -> !n.startsWith("tracking status")).toList();
+            if (!since.isEmpty()) {
+                steps.set(steps.size() - 1, new Step(last.at(), last.state(), last.note() + "; "
+                        + String.join("; ", since)));
+            }
         }
         steps.sort(Comparator.comparing(Step::at));
         return new MessageView("out", Long.toString(r.id()), r.state().name(), r.objectKey(), r.meshMessageId(),
@@ -86,7 +93,7 @@ record MessageView(String direction, String id, String state, String key, String
     }
 
     static MessageView of(InboundRecord r) {
-        Map<String, String> fields = new LinkedHashMap<>();
+        Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("mailbox", r.mailbox());
         fields.put("message_id", r.messageId());
         fields.put("state", r.state().name());
@@ -94,8 +101,8 @@ record MessageView(String direction, String id, String state, String key, String
         put(fields, "workflow_id", r.workflowId());
         put(fields, "message_type", r.messageType());
         put(fields, "key", r.objectKey());
-        fields.put("size", Long.toString(r.size()));
-        fields.put("attempts", Integer.toString(r.attempts()));
+        fields.put("size", r.size());
+        fields.put("attempts", r.attempts());
         put(fields, "reason", r.reason());
         if (r.state() == InboundState.ACKNOWLEDGED) {
             fields.put("acknowledged_at", r.updatedAt().toString());
@@ -129,7 +136,7 @@ record MessageView(String direction, String id, String state, String key, String
     boolean matches(String text) {
         String wanted = text.toLowerCase(Locale.ROOT);
         return id.equals(text.strip()) || Stream.of(key, messageId, localId, fields.get("sent_key"))
-                .filter(v -> v != null).anyMatch(v -> v.toLowerCase(Locale.ROOT).contains(wanted));
+                .filter(v -> v != null).map(Object::toString).anyMatch(v -> v.toLowerCase(Locale.ROOT).contains(wanted));
     }
 
     void printWhole(PrintWriter out) {
@@ -146,14 +153,14 @@ record MessageView(String direction, String id, String state, String key, String
     ObjectNode toJson(ObjectMapper json) {
         ObjectNode node = json.createObjectNode();
         node.put("direction", direction.equals("out") ? "outbound" : "inbound");
-        fields.forEach(node::put);
+        fields.forEach((name, value) -> node.set(name, json.valueToTree(value)));
         ArrayNode steps = node.putArray("history");
         history.forEach(step -> steps.addObject().put("at", step.at().toString()).put("state", step.state())
                 .put("note", step.note()));
         return node;
     }
 
-    private static void put(Map<String, String> fields, String name, String value) {
+    private static void put(Map<String, Object> fields, String name, String value) {
         if (value != null) {
             fields.put(name, value);
         }

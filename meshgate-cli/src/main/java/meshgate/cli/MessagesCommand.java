@@ -114,7 +114,9 @@ final class MessagesCommand implements Callable<Integer> {
 
     private List<MessageView> find(Ledger ledger) {
         List<MessageView> views = new ArrayList<>();
-        ledger.outbound(OutboundState.values()).forEach(r -> views.add(MessageView.of(r)));
+        // A negative size is the ledger's note of the first start's adoption (of outbound/ itself), not a file.
+        ledger.outbound(OutboundState.values()).stream().filter(r -> r.size() >= 0)
+                .forEach(r -> views.add(MessageView.of(r)));
         ledger.inbound(InboundState.values()).forEach(r -> views.add(MessageView.of(r)));
         return views;
     }

@@ -204,6 +204,7 @@ final class QuickstartCommand implements Callable<Integer> {
         return yaml.append("store:\n  type: local\n  root: ").append(data).append('\n')
                 .append("ledger:\n  type: embedded\n  path: ").append(data.resolve("ledger/meshgate")).append('\n')
                 .append("poll_interval: 1s\n")
+                .append("tracking_interval: 5s\n")
                 .append("outbound_rescan_interval: 1s\n")
                 .append("outbound_settle_time: 200ms\n")
                 .append("metrics:\n  port: 0\n")

@@ -93,7 +93,7 @@ final class RetryCommand implements Callable<Integer> {
         }
         String key = outboundKey(file);
         List<OutboundRecord> ofKey = ledger.outbound(OutboundState.values()).stream()
-                .filter(r -> r.objectKey().equals(key))
+                .filter(r -> r.objectKey().equals(key) && r.size() >= 0)
                 .sorted(Comparator.comparing(OutboundRecord::updatedAt).reversed())
                 .toList();
         if (ofKey.isEmpty()) {

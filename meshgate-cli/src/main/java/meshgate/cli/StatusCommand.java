@@ -93,7 +93,9 @@ final class StatusCommand implements Callable<Integer> {
 
     private static Report report(Ledger ledger, List<String> mailboxes) {
         List<OutboundRecord> active = ledger.outbound(OutboundState.QUEUED, OutboundState.SENDING,
-                OutboundState.ACCEPTED, OutboundState.FAILED);
+                OutboundState.ACCEPTED, OutboundState.FAILED).stream()
+                // A negative size is the ledger's note of the first start's adoption (of outbound/ itself).
+                .filter(r -> r.size() >= 0).toList();
         List<InboundRecord> inboundFailed = ledger.inbound(InboundState.FAILED);
         List<MailboxStatus> statuses = new ArrayList<>();
         for (String mailbox : mailboxes) {
