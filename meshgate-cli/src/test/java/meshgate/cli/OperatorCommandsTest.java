@@ -28,10 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code meshgate status}, {@code messages} and {@code retry} against a running gateway (the sandbox over mutual TLS,
- * a local folder store, the embedded ledger) that has sent and received one file and failed another: the commands
- * read its settings file, as {@code gateway run} does, and open its ledger while it runs.
+ * a local folder store, the ledger of a subclass) that has sent and received one file and failed another: the
+ * commands read its settings file, as {@code gateway run} does, and open its ledger while it runs.
  */
-class OperatorCommandsTest {
+abstract class OperatorCommandsTest {
     private static final String PASSPHRASE = "operator-test";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PATIENCE = Duration.ofSeconds(90);
@@ -43,6 +43,9 @@ class OperatorCommandsTest {
     private Gateway gateway;
     private Path config;
     private Path data;
+
+    /** The settings file's {@code ledger:} line, for a ledger under {@code data} or of the subclass's own. */
+    abstract String ledger(Path data);
 
     @BeforeEach
     void startGateway() throws IOException {
@@ -64,7 +67,7 @@ class OperatorCommandsTest {
                     .append("    private_key_passphrase: {file: ").append(passphrase).append("}\n");
         }
         yaml.append("store: {type: local, root: ").append(data).append("}\n")
-                .append("ledger: {type: embedded, path: ").append(data.resolve("ledger/meshgate")).append("}\n")
+                .append(ledger(data)).append('\n')
                 .append("poll_interval: 500ms\n")
                 .append("outbound_rescan_interval: 500ms\n")
                 .append("outbound_settle_time: 200ms\n")
@@ -188,6 +191,21 @@ class OperatorCommandsTest {
         JsonNode weekly = JSON.readTree(cli("messages", "--search", "weekly", "--json").out()).path("messages").get(0);
         assertThat(weekly.path("state").asText()).isEqualTo("QUEUED");
         assertThat(weekly.path("reason").asText()).startsWith("retried by a person at ");
+    }
+
+    @Test
+    void statusNeedsAPersonWhenMeshRefusesAMailbox() throws Exception {
+        sandbox.changePassword("X26ABC2", "changed by the service desk");
+
+        await("X26ABC2's refused handshake to be recorded", () -> gateway.ledger().mailboxActivity("X26ABC2")
+                .filter(a -> a.handshakeFailed()));
+        CliRun status = cli("status");
+
+        assertThat(status.exitCode()).as(status.toString()).isEqualTo(StatusCommand.NEEDS_A_PERSON);
+        assertThat(status.out()).contains("Mailbox X26ABC2  NEEDS A PERSON", "handshake:     FAILED at ",
+                "last error:    ", "handshake failed: ", "Outbound: 0 queued, 0 sending, 0 awaiting acknowledgement, "
+                        + "0 failed");
+        assertThat(status.out()).doesNotContain("Mailbox X26ABC1  NEEDS A PERSON");
     }
 
     private CliRun cli(String... args) {
