@@ -50,9 +50,8 @@ final class LedgerAccess {
                     .or(() -> Optional.of(Path.of(MeshSettings.DEFAULT_FILE)).filter(Files::isRegularFile))
                     .orElseThrow(() -> new ConfigException("no settings file: give --config FILE (the gateway's), or "
                             + "set " + MeshSettings.CONFIG_VARIABLE + ", or write ./" + MeshSettings.DEFAULT_FILE));
-            Optional<String> chosen = Optional.ofNullable(profile)
-                    .or(() -> Optional.ofNullable(variables.get("MESHGATE_PROFILE"))).filter(p -> !p.isBlank());
-            loaded = GatewayConfigLoader.load(file, variables, chosen);
+            // Without --profile, the loader applies $MESHGATE_PROFILE, as for gateway run.
+            loaded = GatewayConfigLoader.load(file, variables, Optional.ofNullable(profile).filter(p -> !p.isBlank()));
         }
         return loaded;
     }

@@ -75,8 +75,19 @@ final class QuickstartCommand implements Callable<Integer> {
                 List.of(SENDER, RECIPIENT), PASSPHRASE);
         out.printf("1. Certificates in %s (client keys' passphrase: %s)%n", certificates.dir(), PASSPHRASE);
 
-        // Counted down once the gateway and the sandbox are closed: the JVM's shutdown, after Ctrl-C, waits for it.
+        // Ctrl-C (or SIGTERM), at any step, counts down stop; the JVM's shutdown then waits in the hook until the
+        // gateway and the sandbox are closed, which counts down closed.
+        CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "quickstart-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (MeshSandbox sandbox = MeshSandbox.builder()
                 .https(certificates.serverContext())
                 .requireClientCertificate(true)
@@ -95,12 +106,12 @@ final class QuickstartCommand implements Callable<Integer> {
                 Path demo = drop(data, localId);
                 out.printf("4. Dropped %s (mex-from %s, mex-to %s)%n", demo, SENDER, RECIPIENT);
 
-                OutboundRecord sent = await("the demo file to be sent", () -> gateway.ledger()
+                OutboundRecord sent = await(stop, "the demo file to be sent", () -> gateway.ledger()
                         .outbound(OutboundState.ACCEPTED, OutboundState.ACKNOWLEDGED).stream()
                         .filter(r -> localId.equals(r.localId())).findFirst());
                 out.printf("   sent as MESH message %s%n", sent.meshMessageId());
                 gateway.pollNow();
-                InboundRecord received = await("the demo message to arrive", () -> gateway.ledger()
+                InboundRecord received = await(stop, "the demo message to arrive", () -> gateway.ledger()
                         .findInbound(RECIPIENT, sent.meshMessageId())
                         .filter(r -> r.state() == InboundState.ACKNOWLEDGED));
                 out.printf("   received into %s (%d bytes), acknowledged%n", data.resolve(received.objectKey()),
@@ -118,11 +129,22 @@ final class QuickstartCommand implements Callable<Integer> {
                         .forEach(line -> out.printf("   %s%n", line));
                 printNext(out);
                 if (!once) {
-                    keepRunning(out, data, config, closed);
+                    keepRunning(out, data, config, stop);
                 }
             }
+        } catch (Stopped e) {
+            out.println("Stopped before the demo finished.");
+            out.flush();
+            return 0;
         } finally {
             closed.countDown();
+            if (stop.getCount() > 0) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The JVM began stopping just now: the hook runs, and finds both closed.
+                }
+            }
         }
         if (!once) {
             out.println("Stopped.");
@@ -152,11 +174,8 @@ final class QuickstartCommand implements Callable<Integer> {
         out.println("  ./mvnw verify                                   run the tests");
     }
 
-    /**
-     * Waits until the JVM is asked to stop (Ctrl-C, SIGTERM); the shutdown then waits for the gateway and the sandbox
-     * to close, which the caller does on return.
-     */
-    private static void keepRunning(PrintWriter out, Path data, Path config, CountDownLatch closed)
+    /** Prints what to try, then waits until a person stops the quickstart (Ctrl-C, SIGTERM). */
+    private static void keepRunning(PrintWriter out, Path data, Path config, CountDownLatch stop)
             throws InterruptedException {
         Path outbound = data.resolve("outbound");
         String settings = "--config " + config;
@@ -173,18 +192,16 @@ final class QuickstartCommand implements Callable<Integer> {
         out.printf("  ls %s%n", data.resolve("inbound").resolve(RECIPIENT));
         out.println("Running. Ctrl-C to stop.");
         out.flush();
-        CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stop.countDown();
-            try {
-                closed.await(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "quickstart-stop"));
         stop.await();
         out.println("Stopping the gateway and the sandbox...");
         out.flush();
+    }
+
+    /** A person stopped the quickstart (Ctrl-C) while it waited for a step of the demo. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("stopped", null, false, false);
+        }
     }
 
     private static String config(MeshSandbox sandbox, LocalCertificates certificates, Path data, Path passphrase) {
@@ -223,7 +240,8 @@ final class QuickstartCommand implements Callable<Integer> {
         return Files.move(hidden, demo);
     }
 
-    private static <T> T await(String what, java.util.function.Supplier<Optional<T>> probe)
+    /** Waits for a step of the demo, or until a person stops the quickstart ({@link Stopped}). */
+    private static <T> T await(CountDownLatch stop, String what, java.util.function.Supplier<Optional<T>> probe)
             throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -231,7 +249,9 @@ final class QuickstartCommand implements Callable<Integer> {
             if (value.isPresent()) {
                 return value.get();
             }
-            Thread.sleep(100);
+            if (stop.await(100, TimeUnit.MILLISECONDS)) {
+                throw new Stopped();
+            }
         }
         throw new IllegalStateException("timed out after " + TIMEOUT.toSeconds() + " s waiting for " + what);
     }
