@@ -44,9 +44,10 @@ class QuickstartCommandTest {
                 .contains("meshgate_outbound_messages_total{mailbox=\"X26ABC1\",outcome=\"accepted\"} 1.0")
                 .contains("meshgate_inbound_messages_total{mailbox=\"X26ABC2\",outcome=\"acknowledged\"} 1.0");
         for (Path secret : List.of(dir.resolve("meshgate.yaml"), dir.resolve("tls/X26ABC1.key"),
+                dir.resolve("tls/passphrase.txt"), dir.resolve("ledger"),
                 dir.resolve("tls/ca.key"), payloads.get(0))) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).as(secret.toString())
-                    .isEqualTo("rw-------");
+                    .isEqualTo(Files.isDirectory(secret) ? "rwx------" : "rw-------");
         }
     }
 

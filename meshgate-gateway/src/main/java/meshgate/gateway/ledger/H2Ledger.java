@@ -141,8 +141,8 @@ public final class H2Ledger implements Ledger {
         }
         try {
             Path parent = Path.of(path).getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            if (parent != null && !Files.isDirectory(parent)) {
+                createOwnerOnly(parent);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the folder for ledger " + path, e);
@@ -151,6 +151,23 @@ public final class H2Ledger implements Ledger {
         // process to open the file serves it to the others over TCP, to those that can read the secret id H2 writes
         // into the ledger's lock file.
         return new H2Ledger("jdbc:h2:file:" + path + ";WRITE_DELAY=0;AUTO_SERVER=TRUE", path, clock);
+    }
+
+    /**
+     * The ledger's folder is its owner's alone: besides the records, it holds the lock file with the secret that lets a
+     * process connect to the ledger while another serves it.
+     */
+    private static void createOwnerOnly(Path folder) throws IOException {
+        if (!folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(folder);
+            return;
+        }
+        Path parent = folder.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.createDirectory(folder, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     }
 
     /** A ledger held in memory, gone when closed: for tests. */

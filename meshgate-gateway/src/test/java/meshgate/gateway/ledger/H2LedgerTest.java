@@ -126,4 +126,13 @@ class H2LedgerTest extends LedgerContractTest {
         });
         assertThat(ledger.findInbound("X26ABC1", "IN-1")).isPresent();
     }
+
+    @Test
+    void aLedgerFolderItCreatesIsOwnerOnlySinceItsLockFileLetsOtherProcessesIn() throws Exception {
+        Path file = dir.resolve("new-folder").resolve("meshgate");
+        try (H2Ledger opened = H2Ledger.open(file, clock)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+        }
+    }
 }
