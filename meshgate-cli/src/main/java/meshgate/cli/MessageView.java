@@ -135,7 +135,7 @@ record MessageView(String direction, String id, String state, String key, String
     /** TEXT in the key or file name, the MESH message id or the local id (any case), or TEXT the ledger id. */
     boolean matches(String text) {
         String wanted = text.toLowerCase(Locale.ROOT);
-        return id.equals(text.strip()) || Stream.of(key, messageId, localId, fields.get("sent_key"))
+        return (direction.equals("out") && id.equals(text.strip())) || Stream.of(key, messageId, localId, fields.get("sent_key"))
                 .filter(v -> v != null).map(Object::toString).anyMatch(v -> v.toLowerCase(Locale.ROOT).contains(wanted));
     }
 

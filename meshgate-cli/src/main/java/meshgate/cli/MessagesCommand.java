@@ -83,7 +83,7 @@ final class MessagesCommand implements Callable<Integer> {
         List<String> states = Optional.ofNullable(state).map(s -> List.of(s.toUpperCase(Locale.ROOT)))
                 .orElse(List.of());
         checkState(states);
-        List<MessageView> found = access.read(this::find).stream()
+        List<MessageView> found = access.read(ledger -> find(ledger, states)).stream()
                 .filter(m -> states.isEmpty() || states.contains(m.state()))
                 .filter(m -> mailbox == null || m.involves(mailbox))
                 .filter(m -> after.isEmpty() || !m.updatedAt().isBefore(after.get()))
@@ -112,12 +112,20 @@ final class MessagesCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<MessageView> find(Ledger ledger) {
+    /** The records in {@code states} (all when none is given), read by state so that --state reads only its own. */
+    private static List<MessageView> find(Ledger ledger, List<String> states) {
+        OutboundState[] outbound = Arrays.stream(OutboundState.values())
+                .filter(st -> states.isEmpty() || states.contains(st.name())).toArray(OutboundState[]::new);
+        InboundState[] inbound = Arrays.stream(InboundState.values())
+                .filter(st -> states.isEmpty() || states.contains(st.name())).toArray(InboundState[]::new);
         List<MessageView> views = new ArrayList<>();
-        // A negative size is the ledger's note of the first start's adoption (of outbound/ itself), not a file.
-        ledger.outbound(OutboundState.values()).stream().filter(r -> r.size() >= 0)
-                .forEach(r -> views.add(MessageView.of(r)));
-        ledger.inbound(InboundState.values()).forEach(r -> views.add(MessageView.of(r)));
+        if (outbound.length > 0) {
+            // A negative size is the ledger's note of the first start's adoption (of outbound/ itself), not a file.
+            ledger.outbound(outbound).stream().filter(r -> r.size() >= 0).forEach(r -> views.add(MessageView.of(r)));
+        }
+        if (inbound.length > 0) {
+            ledger.inbound(inbound).forEach(r -> views.add(MessageView.of(r)));
+        }
         return views;
     }
 
