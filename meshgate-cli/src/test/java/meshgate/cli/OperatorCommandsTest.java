@@ -208,6 +208,31 @@ abstract class OperatorCommandsTest {
         assertThat(status.out()).doesNotContain("Mailbox X26ABC1  NEEDS A PERSON");
     }
 
+    @Test
+    void statusShowsEachSendWithItsChunksSoFarAndWhatAwaitsAcknowledgement() throws Exception {
+        gateway.close();
+        gateway = null;
+        try (meshgate.gateway.ledger.OpenLedger opened = meshgate.gateway.ledger.OpenLedger.open(
+                GatewayConfigLoader.load(config, Map.of()).ledger(), java.time.Clock.systemUTC())) {
+            var ledger = opened.ledger();
+            OutboundRecord big = ledger.recordOutbound("outbound/big.csv", 50_000_000, Instant.now());
+            ledger.updateOutbound(big.sending("X26ABC1", "X26ABC2", "TEST_WORKFLOW", "big-1", 10_000_000, false,
+                    Instant.now()).progress("20261207000000000000_BIG", 2, 5));
+            OutboundRecord small = ledger.recordOutbound("outbound/small.csv", 10, Instant.now());
+            ledger.updateOutbound(small.sending("X26ABC1", "X26ABC2", "TEST_WORKFLOW", "small-1", 10_000_000, false,
+                    Instant.now()).accepted("20261207000000000000_SMALL", Instant.now()));
+            ledger.recordOutbound("outbound/next.csv", 10, Instant.now());
+        }
+
+        CliRun status = cli("status");
+        CliRun sending = cli("messages", "--state", "sending");
+
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        assertThat(status.out()).contains("Outbound: 1 queued, 1 sending, 1 awaiting acknowledgement, 0 failed",
+                "  sending:       1\n                   outbound/big.csv  chunk 2/5", "  awaiting ack:  1");
+        assertThat(sending.out()).contains("chunks:", "2/5", "chunk 2/5 sent", "20261207000000000000_BIG");
+    }
+
     private CliRun cli(String... args) {
         List<String> all = new java.util.ArrayList<>(List.of(args));
         all.add("--config");
