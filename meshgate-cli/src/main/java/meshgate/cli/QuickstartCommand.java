@@ -88,6 +88,7 @@ final class QuickstartCommand implements Callable<Integer> {
             }
         }, "quickstart-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        boolean demoDone = false;
         try (MeshSandbox sandbox = MeshSandbox.builder()
                 .https(certificates.serverContext())
                 .requireClientCertificate(true)
@@ -128,15 +129,19 @@ final class QuickstartCommand implements Callable<Integer> {
                                 || line.startsWith("meshgate_inbound_messages_total"))
                         .forEach(line -> out.printf("   %s%n", line));
                 printNext(out);
+                demoDone = true;
                 if (!once) {
                     keepRunning(out, data, config, stop);
                 }
             }
         } catch (Stopped e) {
-            out.println("Stopped before the demo finished.");
-            out.flush();
             return 0;
         } finally {
+            if (stop.getCount() == 0) {
+                // Before closed is counted down: the JVM ends once the hook returns.
+                out.println(demoDone ? "Stopped." : "Stopped before the demo finished.");
+                out.flush();
+            }
             closed.countDown();
             if (stop.getCount() > 0) {
                 try {
@@ -145,9 +150,6 @@ final class QuickstartCommand implements Callable<Integer> {
                     // The JVM began stopping just now: the hook runs, and finds both closed.
                 }
             }
-        }
-        if (!once) {
-            out.println("Stopped.");
         }
         out.flush();
         return 0;

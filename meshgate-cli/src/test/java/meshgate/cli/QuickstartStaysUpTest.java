@@ -52,6 +52,20 @@ class QuickstartStaysUpTest {
         assertThat(data.resolve("ledger/meshgate.lock.db")).doesNotExist();
     }
 
+    @Test
+    void stoppingItDuringTheDemoClosesTheGatewayAndTheSandbox() throws Exception {
+        Path data = dir.resolve("meshgate-data");
+        try (MeshgateProcess quickstart = MeshgateProcess.start(dir, "quickstart", "--once", "--data-dir",
+                data.toString())) {
+            quickstart.awaitOutputLine("the gateway to start", line -> line.startsWith("3. Gateway running"));
+
+            assertThat(quickstart.stop(Duration.ofSeconds(90))).as(quickstart.output()).isTrue();
+
+            assertThat(quickstart.output()).containsPattern("Stopped( before the demo finished)?\\.");
+        }
+        assertThat(data.resolve("ledger/meshgate.lock.db")).doesNotExist();
+    }
+
     /** Asks {@code meshgate messages} until the one message matching {@code search} is in one of {@code states}. */
     private static JsonNode awaitMessage(Path config, String search, String... states) throws Exception {
         Instant end = Instant.now().plus(Duration.ofSeconds(120));
