@@ -35,5 +35,12 @@ public final class Main {
                 .exitCodeListHeading("%nExit codes:%n")
                 .exitCodeList(ErrorHandler.EXIT_CODES);
         commandLine.getSubcommands().values().forEach(Main::describeExitCodes);
+        if (commandLine.getCommand() instanceof StatusCommand) {
+            java.util.Map<String, String> codes = new java.util.LinkedHashMap<>(ErrorHandler.EXIT_CODES);
+            codes.put("0", "nothing needs a person");
+            codes.put(Integer.toString(StatusCommand.NEEDS_A_PERSON), "something needs a person: a failed file, or a "
+                    + "mailbox whose last handshake failed");
+            commandLine.getCommandSpec().usageMessage().exitCodeList(codes);
+        }
     }
 }

@@ -14,12 +14,16 @@ import picocli.CommandLine.ScopeType;
         description = {
             "MeshGate: NHS MESH (Message Exchange for Social Care and Health) client, sandbox and gateway.",
             "%nStart with 'meshgate quickstart': it runs a local MESH sandbox over mutual TLS and sends a message "
-                    + "from one test mailbox to another, with nothing to configure.",
+                    + "from one test mailbox to another, with nothing to configure, then keeps running until Ctrl-C "
+                    + "for you to drop files of your own (--once ends it after the demo).",
             "%nThe MESH commands (validate-mailbox, inbox, get, ack, send, track, lookup, workflows) read their "
                     + "connection settings from one YAML file: --config FILE, or $MESHGATE_CONFIG, or ./meshgate.yaml. "
-                    + "docs/getting-started.md shows one for the sandbox and one for the integration environment."
+                    + "docs/getting-started.md shows one for the sandbox and one for the integration environment.",
+            "%nThe operator's commands (status, messages, retry) read the gateway's ledger and store, named in the "
+                    + "gateway's settings file, whichever ledger it uses and while it runs or not. docs/operations.md."
         },
-        subcommands = {QuickstartCommand.class, SandboxCommand.class, GatewayCommand.class,
+        subcommands = {QuickstartCommand.class, SandboxCommand.class, GatewayCommand.class, StatusCommand.class,
+            MessagesCommand.class, RetryCommand.class,
             ValidateMailboxCommand.class, InboxCommand.class, GetCommand.class, AckCommand.class, SendCommand.class,
             TrackCommand.class, LookupCommand.class, WorkflowsCommand.class, meshgate.dps.cli.DpsCommand.class})
 final class MeshgateCommand implements Runnable {

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import meshgate.gateway.Gateway;
 import meshgate.gateway.config.GatewayConfigLoader;
@@ -40,19 +42,27 @@ import picocli.CommandLine.Spec;
             "  4. drops a demo file into DATA_DIR/outbound/ (from X26ABC1 to X26ABC2) and waits until the gateway",
             "     has sent it, received it into DATA_DIR/inbound/X26ABC2/{message_id}.dat, acknowledged it, and",
             "     MESH's tracking says 'acknowledged';",
-            "  5. prints the gateway's counts of what it did, from its Prometheus endpoint (/metrics)."
+            "  5. prints the gateway's counts of what it did, from its Prometheus endpoint (/metrics);",
+            "  6. keeps the sandbox and the gateway running until Ctrl-C, and prints how to drop a file of your own and",
+            "     watch it go (meshgate status, meshgate messages). With --once it ends after step 5."
         })
 final class QuickstartCommand implements Callable<Integer> {
     private static final String SENDER = "X26ABC1";
     private static final String RECIPIENT = "X26ABC2";
     private static final String PASSPHRASE = "quickstart";
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
+    /** The gateway's own shutdown lets work in flight finish for up to 30 s a pool; then the sandbox stops. */
+    private static final Duration STOP_GRACE = Duration.ofMinutes(2);
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--data-dir", defaultValue = "meshgate-data", description = "Where everything is written (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    @Option(names = "--once", description = "End after the demo, stopping the gateway and the sandbox (for scripts "
+            + "and tests).")
+    boolean once;
 
     @Option(names = "--verbose", description = "Show stack traces of failures.")
     boolean verbose;
@@ -65,6 +75,20 @@ final class QuickstartCommand implements Callable<Integer> {
                 List.of(SENDER, RECIPIENT), PASSPHRASE);
         out.printf("1. Certificates in %s (client keys' passphrase: %s)%n", certificates.dir(), PASSPHRASE);
 
+        // Ctrl-C (or SIGTERM), at any step, counts down stop; the JVM's shutdown then waits in the hook until the
+        // gateway and the sandbox are closed, which counts down closed.
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "quickstart-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean demoDone = false;
         try (MeshSandbox sandbox = MeshSandbox.builder()
                 .https(certificates.serverContext())
                 .requireClientCertificate(true)
@@ -72,21 +96,23 @@ final class QuickstartCommand implements Callable<Integer> {
                 .start()) {
             out.printf("2. MESH sandbox listening on %s (mutual TLS)%n", sandbox.baseUrl());
 
-            Path config = writeOwnerOnly(data.resolve("meshgate.yaml"), config(sandbox, certificates, data));
-            try (Gateway gateway = Gateway.start(GatewayConfigLoader.load(config,
-                    Map.of("MESHGATE_QUICKSTART_PASSPHRASE", PASSPHRASE)))) {
+            // In a file, not the environment: the commands a person then tries read these settings too.
+            Path passphrase = writeOwnerOnly(certificates.dir().resolve("passphrase.txt"), PASSPHRASE + "\n");
+            Path config = writeOwnerOnly(data.resolve("meshgate.yaml"), config(sandbox, certificates, data,
+                    passphrase));
+            try (Gateway gateway = Gateway.start(GatewayConfigLoader.load(config, Map.of()))) {
                 out.printf("3. Gateway running with %s%n", config);
 
                 String localId = "quickstart-" + Instant.now().toEpochMilli();
                 Path demo = drop(data, localId);
                 out.printf("4. Dropped %s (mex-from %s, mex-to %s)%n", demo, SENDER, RECIPIENT);
 
-                OutboundRecord sent = await("the demo file to be sent", () -> gateway.ledger()
+                OutboundRecord sent = await(stop, "the demo file to be sent", () -> gateway.ledger()
                         .outbound(OutboundState.ACCEPTED, OutboundState.ACKNOWLEDGED).stream()
                         .filter(r -> localId.equals(r.localId())).findFirst());
                 out.printf("   sent as MESH message %s%n", sent.meshMessageId());
                 gateway.pollNow();
-                InboundRecord received = await("the demo message to arrive", () -> gateway.ledger()
+                InboundRecord received = await(stop, "the demo message to arrive", () -> gateway.ledger()
                         .findInbound(RECIPIENT, sent.meshMessageId())
                         .filter(r -> r.state() == InboundState.ACKNOWLEDGED));
                 out.printf("   received into %s (%d bytes), acknowledged%n", data.resolve(received.objectKey()),
@@ -102,16 +128,30 @@ final class QuickstartCommand implements Callable<Integer> {
                 meters.body().filter(line -> line.startsWith("meshgate_outbound_messages_total")
                                 || line.startsWith("meshgate_inbound_messages_total"))
                         .forEach(line -> out.printf("   %s%n", line));
+                printNext(out);
+                demoDone = true;
+                if (!once) {
+                    keepRunning(out, data, config, stop);
+                }
+            }
+        } catch (Stopped e) {
+            return 0;
+        } finally {
+            if (stop.getCount() == 0) {
+                // Before closed is counted down: the JVM ends once the hook returns.
+                out.println(demoDone ? "Stopped." : "Stopped before the demo finished.");
+                out.flush();
+            }
+            closed.countDown();
+            if (stop.getCount() > 0) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The JVM began stopping just now: the hook runs, and finds both closed.
+                }
             }
         }
-        out.println();
-        out.println("Next:");
-        out.println("  docs/getting-started.md                         the MESH commands (send, inbox, get, ...), then the");
-        out.println("                                                  integration environment step by step");
-        out.println("  ./meshgate gateway run --config meshgate.yaml   run the gateway against your own MESH settings");
-        out.println("  docs/configuration.md                           every setting, with an example for integration");
-        out.println("  ./meshgate sandbox --help                       the sandbox on its own, for your own MESH client");
-        out.println("  ./mvnw verify                                   run the tests");
+        out.flush();
         return 0;
     }
 
@@ -125,7 +165,48 @@ final class QuickstartCommand implements Callable<Integer> {
         return Files.writeString(file, text);
     }
 
-    private static String config(MeshSandbox sandbox, LocalCertificates certificates, Path data) {
+    private static void printNext(PrintWriter out) {
+        out.println();
+        out.println("Next:");
+        out.println("  docs/getting-started.md                         the MESH commands (send, inbox, get, ...), then the");
+        out.println("                                                  integration environment step by step");
+        out.println("  ./meshgate gateway run --config meshgate.yaml   run the gateway against your own MESH settings");
+        out.println("  docs/configuration.md                           every setting, with an example for integration");
+        out.println("  ./meshgate sandbox --help                       the sandbox on its own, for your own MESH client");
+        out.println("  ./mvnw verify                                   run the tests");
+    }
+
+    /** Prints what to try, then waits until a person stops the quickstart (Ctrl-C, SIGTERM). */
+    private static void keepRunning(PrintWriter out, Path data, Path config, CountDownLatch stop)
+            throws InterruptedException {
+        Path outbound = data.resolve("outbound");
+        String settings = "--config " + config;
+        out.println();
+        out.println("The sandbox and the gateway keep running; Ctrl-C stops them.");
+        out.println("Drop a file of your own from X26ABC1 to X26ABC2 (its metadata first, the file last):");
+        out.printf("  echo '{\"mex-from\": \"%s\", \"mex-to\": \"%s\", \"mex-workflowid\": \"TEST_WORKFLOW\"}' "
+                + "> %s/hello.txt.meta.json%n", SENDER, RECIPIENT, outbound);
+        out.printf("  echo hello > %s/.hello.txt && mv %s/.hello.txt %s/hello.txt%n", outbound, outbound, outbound);
+        out.println("Watch it go:");
+        out.printf("  ./meshgate messages %s --search hello.txt   its MESH message id, tracking, history%n",
+                settings);
+        out.printf("  ./meshgate status %s                        each mailbox, what needs a person%n", settings);
+        out.printf("  ls %s%n", data.resolve("inbound").resolve(RECIPIENT));
+        out.println("Running. Ctrl-C to stop.");
+        out.flush();
+        stop.await();
+        out.println("Stopping the gateway and the sandbox...");
+        out.flush();
+    }
+
+    /** A person stopped the quickstart (Ctrl-C) while it waited for a step of the demo. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("stopped", null, false, false);
+        }
+    }
+
+    private static String config(MeshSandbox sandbox, LocalCertificates certificates, Path data, Path passphrase) {
         StringBuilder yaml = new StringBuilder()
                 .append("# Written by 'meshgate quickstart' for its sandbox on ").append(sandbox.baseUrl()).append('\n')
                 .append("base_url: ").append(sandbox.baseUrl()).append('\n')
@@ -137,11 +218,12 @@ final class QuickstartCommand implements Callable<Integer> {
                     .append("    password: password\n")
                     .append("    certificate: ").append(certificates.clientCertificate(mailbox)).append('\n')
                     .append("    private_key: ").append(certificates.clientKey(mailbox)).append('\n')
-                    .append("    private_key_passphrase: {env: MESHGATE_QUICKSTART_PASSPHRASE}\n");
+                    .append("    private_key_passphrase: {file: ").append(passphrase).append("}\n");
         }
         return yaml.append("store:\n  type: local\n  root: ").append(data).append('\n')
                 .append("ledger:\n  type: embedded\n  path: ").append(data.resolve("ledger/meshgate")).append('\n')
                 .append("poll_interval: 1s\n")
+                .append("tracking_interval: 5s\n")
                 .append("outbound_rescan_interval: 1s\n")
                 .append("outbound_settle_time: 200ms\n")
                 .append("metrics:\n  port: 0\n")
@@ -160,7 +242,8 @@ final class QuickstartCommand implements Callable<Integer> {
         return Files.move(hidden, demo);
     }
 
-    private static <T> T await(String what, java.util.function.Supplier<Optional<T>> probe)
+    /** Waits for a step of the demo, or until a person stops the quickstart ({@link Stopped}). */
+    private static <T> T await(CountDownLatch stop, String what, java.util.function.Supplier<Optional<T>> probe)
             throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -168,7 +251,9 @@ final class QuickstartCommand implements Callable<Integer> {
             if (value.isPresent()) {
                 return value.get();
             }
-            Thread.sleep(100);
+            if (stop.await(100, TimeUnit.MILLISECONDS)) {
+                throw new Stopped();
+            }
         }
         throw new IllegalStateException("timed out after " + TIMEOUT.toSeconds() + " s waiting for " + what);
     }

@@ -26,7 +26,8 @@ class LauncherScriptTest {
     void quickstartThroughTheLauncherLeavesTheDemoMessageInTheInboundFolder() throws Exception {
         Path data = dir.resolve("meshgate-data");
         Path log = dir.resolve("quickstart.log");
-        ProcessBuilder launcher = new ProcessBuilder("bash", "meshgate", "quickstart", "--data-dir", data.toString())
+        ProcessBuilder launcher = new ProcessBuilder("bash", "meshgate", "quickstart", "--once", "--data-dir",
+                data.toString())
                 .directory(ROOT.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -66,6 +66,33 @@ final class MeshgateProcess implements AutoCloseable {
         throw new AssertionError("timed out waiting for " + what + "\n" + output());
     }
 
+    /** Waits until standard output holds a line that matches, while the process lives; returns that line. */
+    String awaitOutputLine(String what, Predicate<String> line) throws IOException, InterruptedException {
+        Instant end = Instant.now().plus(Duration.ofSeconds(120));
+        while (Instant.now().isBefore(end)) {
+            var found = Files.readAllLines(stdout).stream().filter(line).findFirst();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("meshgate exited (" + process.exitValue() + ") before " + what + "\n"
+                        + output());
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting for " + what + "\n" + output());
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Stops the process as SIGTERM (Ctrl-C) does; true when it ended by itself within {@code grace}. */
+    boolean stop(Duration grace) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     List<String> logLines() throws IOException {
         return Files.readAllLines(stderr);
     }

@@ -18,11 +18,11 @@ class QuickstartCommandTest {
     Path dir;
 
     @Test
-    void runsMeshEndToEndAndLeavesTheDemoMessageInTheInboundFolder() throws Exception {
+    void onceRunsMeshEndToEndLeavesTheDemoMessageInTheInboundFolderAndEnds() throws Exception {
         StringWriter out = new StringWriter();
         CommandLine command = Main.commandLine(CliEnvironment.system()).setOut(new PrintWriter(out));
 
-        int exit = command.execute("quickstart", "--data-dir", dir.toString());
+        int exit = command.execute("quickstart", "--once", "--data-dir", dir.toString());
 
         assertThat(exit).as(out.toString()).isZero();
         Path inbound = dir.resolve("inbound").resolve("X26ABC2");
@@ -39,13 +39,15 @@ class QuickstartCommandTest {
         }
         assertThat(archived).hasSize(1);
         assertThat(Files.readString(payloads.get(0))).isEqualTo(Files.readString(archived.get(0)));
+        assertThat(out.toString()).doesNotContain("Ctrl-C");
         assertThat(out.toString()).contains("tracking says: acknowledged").contains("Next:")
                 .contains("meshgate_outbound_messages_total{mailbox=\"X26ABC1\",outcome=\"accepted\"} 1.0")
                 .contains("meshgate_inbound_messages_total{mailbox=\"X26ABC2\",outcome=\"acknowledged\"} 1.0");
         for (Path secret : List.of(dir.resolve("meshgate.yaml"), dir.resolve("tls/X26ABC1.key"),
+                dir.resolve("tls/passphrase.txt"), dir.resolve("ledger"),
                 dir.resolve("tls/ca.key"), payloads.get(0))) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secret))).as(secret.toString())
-                    .isEqualTo("rw-------");
+                    .isEqualTo(Files.isDirectory(secret) ? "rwx------" : "rw-------");
         }
     }
 

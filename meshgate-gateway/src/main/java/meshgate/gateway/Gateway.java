@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import meshgate.client.MeshClient;
 import meshgate.gateway.config.ConfigException;
 import meshgate.gateway.config.GatewayConfig;
-import meshgate.gateway.config.LedgerSettings;
 import meshgate.gateway.config.MailboxConfig;
 import meshgate.gateway.config.StoreSettings;
 import meshgate.gateway.events.EventOutbox;
@@ -25,9 +24,7 @@ import meshgate.gateway.events.EventSinks;
 import meshgate.gateway.inbound.InboundLayout;
 import meshgate.gateway.inbound.InboundReceiver;
 import meshgate.gateway.inbound.InboxPoller;
-import meshgate.gateway.ledger.H2Ledger;
 import meshgate.gateway.ledger.Ledger;
-import meshgate.gateway.ledger.PostgresLedger;
 import meshgate.gateway.metrics.MeshGateMetrics;
 import meshgate.gateway.metrics.MetricsServer;
 import meshgate.gateway.ops.DaemonThreads;
@@ -37,10 +34,8 @@ import meshgate.gateway.ops.MailboxValidator;
 import meshgate.gateway.outbound.LeaseKeeper;
 import meshgate.gateway.outbound.OutboundProcessor;
 import meshgate.gateway.outbound.OutboundWatcher;
-import meshgate.gateway.store.FileAccess;
-import meshgate.gateway.store.LocalFolderStore;
 import meshgate.gateway.store.ObjectStore;
-import meshgate.gateway.store.S3ObjectStore;
+import meshgate.gateway.store.ObjectStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,14 +92,11 @@ public final class Gateway implements AutoCloseable {
                 .map(n -> meshgate.gateway.outbound.OutboundNotificationSource.load());
         this.config = config;
         this.node = config.nodeId();
-        this.store = openStore(config);
-        this.dataSource = config.ledger().postgres().map(Gateway::pool).orElse(null);
-        this.ledgerProvider = config.ledger().isProvided() ? meshgate.gateway.ledger.LedgerProvider
-                .of(config.ledger().type()).orElseThrow(() -> new ConfigException("ledger.type: no provider of "
-                        + config.ledger().type() + " on the class path")) : null;
-        this.ledger = ledgerProvider != null ? ledgerProvider.open(config.ledger().providedWithSecrets(), clock)
-                : dataSource == null ? H2Ledger.open(config.ledger().path(), clock)
-                : PostgresLedger.open(dataSource, clock);
+        this.store = ObjectStores.open(config.store());
+        meshgate.gateway.ledger.OpenLedger opened = meshgate.gateway.ledger.OpenLedger.open(config.ledger(), clock);
+        this.dataSource = opened.pool().orElse(null);
+        this.ledgerProvider = opened.provider().orElse(null);
+        this.ledger = opened.ledger();
         clients.putAll(meshClients(config, clock));
         ScheduledThreadPoolExecutor schedule = new ScheduledThreadPoolExecutor(4 + clients.size(),
                 DaemonThreads.named("gateway-schedule"));
@@ -116,7 +108,7 @@ public final class Gateway implements AutoCloseable {
         clients.values().forEach(metrics::watch);
         metrics.watch(ledger);
         this.leases = new LeaseKeeper(ledger, node, config.outboundLease(), config.meshTimeouts().callBudget());
-        this.mailboxHealth = new MailboxHealth(clients, clock, metrics);
+        this.mailboxHealth = new MailboxHealth(clients, clock, metrics, ledger);
         this.events = new EventOutbox(ledger, store, EventSinks.from(config.events(), clock),
                 List.copyOf(clients.keySet()), config.store().s3().map(StoreSettings.S3Settings::bucket), clock,
                 metrics);
@@ -392,30 +384,5 @@ public final class Gateway implements AutoCloseable {
         }
         metrics.close();
         LOG.info("gateway_stopped");
-    }
-
-    private static ObjectStore openStore(GatewayConfig config) {
-        if (config.store().s3().isEmpty()) {
-            return new LocalFolderStore(config.store().root(), FileAccess.of(config.store().groupReadable()));
-        }
-        StoreSettings.S3Settings s3 = config.store().s3().get();
-        S3ObjectStore.Builder builder = S3ObjectStore.builder().bucket(s3.bucket()).pathStyle(s3.pathStyle())
-                .partSize(s3.partSize());
-        s3.region().ifPresent(builder::region);
-        s3.endpoint().ifPresent(builder::endpoint);
-        if (s3.accessKeyId().isPresent() && s3.secretAccessKey().isPresent()) {
-            builder.credentials(s3.accessKeyId().get().reveal(), s3.secretAccessKey().get().reveal());
-        }
-        return builder.build();
-    }
-
-    private static com.zaxxer.hikari.HikariDataSource pool(LedgerSettings.PostgresSettings postgres) {
-        com.zaxxer.hikari.HikariConfig hikari = new com.zaxxer.hikari.HikariConfig();
-        hikari.setJdbcUrl(postgres.jdbcUrl());
-        hikari.setUsername(postgres.user());
-        postgres.password().ifPresent(p -> hikari.setPassword(p.reveal()));
-        hikari.setMaximumPoolSize(16);
-        hikari.setPoolName("meshgate-ledger");
-        return new com.zaxxer.hikari.HikariDataSource(hikari);
     }
 }

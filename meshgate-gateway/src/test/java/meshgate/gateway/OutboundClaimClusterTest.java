@@ -173,7 +173,8 @@ class OutboundClaimClusterTest {
         KEEPERS.add(leases);
         MeshGateMetrics metrics = new MeshGateMetrics();
         return new OutboundProcessor(store, ledger, Map.of("X26ABC1", client), config, Clock.systemUTC(), leases,
-                metrics, new MailboxHealth(Map.of("X26ABC1", client), Clock.systemUTC(), metrics));
+                metrics, new MailboxHealth(Map.of("X26ABC1", client), Clock.systemUTC(), metrics,
+                        ledger));
     }
 
     private static OutboundRecord process(OutboundProcessor processor, ObjectInfo object) {

@@ -133,7 +133,8 @@ class OutboundFileVersionTest {
                 LeaseKeeper leases = new LeaseKeeper(ledger, "node-1", Duration.ofMinutes(2), Duration.ZERO)) {
             OutboundProcessor processor = new OutboundProcessor(store, ledger, Map.of("X26ABC1", client),
                     GatewayConfigLoader.load(config, GatewayFixture.environment()), Clock.systemUTC(), leases,
-                    metrics, new MailboxHealth(Map.of("X26ABC1", client), Clock.systemUTC(), metrics));
+                    metrics, new MailboxHealth(Map.of("X26ABC1", client), Clock.systemUTC(), metrics,
+                        ledger));
             store.putText("outbound/late.csv", "first part\n", Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2",
                     "mex-workflowid", "TEST_WORKFLOW", "mex-localid", "listed-then-changed"));
             ObjectInfo listed = store.list("outbound/").get(0);

@@ -33,6 +33,7 @@ import meshgate.gateway.ledger.InboundRecord;
 import meshgate.gateway.ledger.InboundState;
 import meshgate.gateway.ledger.Ledger;
 import meshgate.gateway.ledger.LedgerException;
+import meshgate.gateway.ledger.MailboxActivity;
 import meshgate.gateway.ledger.OutboundClaim;
 import meshgate.gateway.ledger.OutboundEventsOwed;
 import meshgate.gateway.ledger.OutboundRecord;
@@ -314,6 +315,43 @@ public final class DynamoDbLedger implements Ledger {
         } catch (ConditionalCheckFailedException e) {
             // Moved on to another state (whose event is owed), or expired: it stays where it is listed.
         }
+    }
+
+    @Override
+    public void recordHandshake(String mailbox, Optional<String> failure) {
+        updateMailbox("record handshake of " + mailbox, mailbox, new ItemUpdate()
+                .set("handshake_at", LedgerItems.instant(now()))
+                .set("handshake_failure", text(failure.orElse(null))));
+    }
+
+    @Override
+    public void recordPoll(String mailbox, int inboxCount) {
+        updateMailbox("record poll of " + mailbox, mailbox, new ItemUpdate()
+                .set("polled_at", LedgerItems.instant(now()))
+                .set("inbox_count", number(inboxCount))
+                .remove("poll_failure")
+                .remove("poll_failed_at"));
+    }
+
+    @Override
+    public void recordPollFailure(String mailbox, String reason) {
+        updateMailbox("record failed poll of " + mailbox, mailbox, new ItemUpdate()
+                .set("poll_failure", text(reason))
+                .set("poll_failed_at", LedgerItems.instant(now())));
+    }
+
+    @Override
+    public Optional<MailboxActivity> mailboxActivity(String mailbox) {
+        return call("read activity of " + mailbox, () -> get(LedgerItems.mailboxKey(mailbox)).map(item ->
+                new MailboxActivity(mailbox, LedgerItems.instantOf(item, "handshake_at"),
+                        LedgerItems.textOf(item, "handshake_failure"), LedgerItems.instantOf(item, "polled_at"),
+                        (int) LedgerItems.longOf(item, "inbox_count"), LedgerItems.textOf(item, "poll_failure"),
+                        LedgerItems.instantOf(item, "poll_failed_at"))));
+    }
+
+    /** One item a mailbox, made by its first write; never listed by state, never expired. */
+    private void updateMailbox(String what, String mailbox, ItemUpdate update) {
+        call(what, () -> dynamo.updateItem(update.request(table, LedgerItems.mailboxKey(mailbox), ReturnValue.NONE)));
     }
 
     @Override

@@ -28,6 +28,8 @@ final class LedgerItems {
     static final String VERSION = "outbound-version#";
     static final String INBOUND = "inbound#";
     static final String COUNTER = "counter#outbound";
+    /** What the gateway last saw of a mailbox (see {@link meshgate.gateway.ledger.MailboxActivity}). */
+    static final String MAILBOX = "mailbox#";
     static final String JOB = "job#";
 
     static final String LEASE_OWNER = "lease_owner";
@@ -59,6 +61,10 @@ final class LedgerItems {
     static String inboundKey(String mailbox, String messageId) {
         // Mailbox ids have no '#', so the first '#' after the prefix ends the mailbox.
         return INBOUND + mailbox + "#" + messageId;
+    }
+
+    static String mailboxKey(String mailbox) {
+        return MAILBOX + mailbox;
     }
 
     /**

@@ -58,6 +58,7 @@ public final class InboxPoller {
             finishStored();
             List<String> ids = client.inbox();
             metrics.inboxPolled(mailbox());
+            recordActivity(() -> ledger.recordPoll(mailbox(), ids.size()));
             List<Future<InboundRecord>> work = new ArrayList<>(ids.size());
             for (String id : ids) {
                 work.add(downloads.submit(() -> receiver.receive(client, id)));
@@ -82,6 +83,8 @@ public final class InboxPoller {
             }
             return done;
         } catch (MeshException e) {
+            recordActivity(() -> ledger.recordPollFailure(mailbox(), e.getMessage() == null ? e.toString()
+                    : e.getMessage()));
             if (!mailboxHealth.failed(mailbox(), e)) {
                 LOG.warn("inbox_poll_failed mailbox={} reason=\"{}\"", mailbox(), e.getMessage());
             }
@@ -91,6 +94,15 @@ public final class InboxPoller {
             return 0;
         } finally {
             polling.unlock();
+        }
+    }
+
+    /** What the poll saw is for a person to read; a ledger that cannot take it does not stop the poll. */
+    private void recordActivity(Runnable write) {
+        try {
+            write.run();
+        } catch (meshgate.gateway.ledger.LedgerException e) {
+            LOG.warn("poll_not_recorded mailbox={} reason=\"{}\"", mailbox(), e.getMessage());
         }
     }
 

@@ -38,15 +38,18 @@ import org.slf4j.LoggerFactory;
  * survives the process being killed. Instants are kept to the millisecond.
  */
 public final class H2Ledger implements Ledger {
+    /** H2's setting of the address its servers listen on (the AUTO_SERVER one included). */
+    static final String H2_BIND_ADDRESS = "h2.bindAddress";
     private static final Logger log = LoggerFactory.getLogger(H2Ledger.class);
-    private static final int SCHEMA_VERSION = 3;
+    private static final int SCHEMA_VERSION = 4;
     /** What turns a ledger of version {@code n - 1} into version {@code n}, by {@code n}. */
     private static final Map<Integer, String> UPGRADES = Map.of(
             2, "ALTER TABLE outbound_message ADD COLUMN IF NOT EXISTS lease_generation BIGINT NOT NULL DEFAULT 0",
             // Messages sent before events of sent messages existed are not announced now, long after.
             3, "ALTER TABLE outbound_message ADD COLUMN IF NOT EXISTS event_state VARCHAR(32);"
                     + " UPDATE outbound_message SET event_state = state"
-                    + " WHERE state IN ('ACCEPTED', 'ACKNOWLEDGED', 'UNDELIVERABLE', 'EXPIRED')");
+                    + " WHERE state IN ('ACCEPTED', 'ACKNOWLEDGED', 'UNDELIVERABLE', 'EXPIRED')",
+            4, LedgerRows.MAILBOX_ACTIVITY_TABLE);
     private static final String DUPLICATE_KEY = "23505";
     private static final Pattern MEMORY_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -102,7 +105,7 @@ public final class H2Ledger implements Ledger {
                 PRIMARY KEY (mailbox, message_id)
             );
             CREATE INDEX IF NOT EXISTS inbound_message_state ON inbound_message (state);
-            """;
+            """ + LedgerRows.MAILBOX_ACTIVITY_TABLE + ";";
 
     private final Connection connection;
     private final Clock clock;
@@ -140,13 +143,37 @@ public final class H2Ledger implements Ledger {
         }
         try {
             Path parent = Path.of(path).getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            if (parent != null && !Files.isDirectory(parent)) {
+                createOwnerOnly(parent);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the folder for ledger " + path, e);
         }
-        return new H2Ledger("jdbc:h2:file:" + path + ";WRITE_DELAY=0", path, clock);
+        // AUTO_SERVER: the meshgate commands (status, messages, retry) open the ledger of a running gateway; the first
+        // process to open the file serves it to the others over TCP, to those that can read the secret id H2 writes
+        // into the ledger's lock file. H2 would listen on every interface: on loopback only, so that no other machine
+        // can reach it at all.
+        if (System.getProperty(H2_BIND_ADDRESS) == null) {
+            System.setProperty(H2_BIND_ADDRESS, "127.0.0.1");
+        }
+        return new H2Ledger("jdbc:h2:file:" + path + ";WRITE_DELAY=0;AUTO_SERVER=TRUE", path, clock);
+    }
+
+    /**
+     * The ledger's folder is its owner's alone: besides the records, it holds the lock file with the secret that lets a
+     * process connect to the ledger while another serves it.
+     */
+    private static void createOwnerOnly(Path folder) throws IOException {
+        if (!folder.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(folder);
+            return;
+        }
+        Path parent = folder.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.createDirectory(folder, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
     }
 
     /** A ledger held in memory, gone when closed: for tests. */
@@ -356,6 +383,35 @@ public final class H2Ledger implements Ledger {
             LedgerRows.announceOutboundEvent(connection, id, state);
             return null;
         });
+    }
+
+    @Override
+    public void recordHandshake(String mailbox, Optional<String> failure) {
+        locked("record handshake of " + mailbox, () -> {
+            LedgerRows.recordHandshake(connection, mailbox, now(), failure.orElse(null));
+            return null;
+        });
+    }
+
+    @Override
+    public void recordPoll(String mailbox, int inboxCount) {
+        locked("record poll of " + mailbox, () -> {
+            LedgerRows.recordPoll(connection, mailbox, now(), inboxCount);
+            return null;
+        });
+    }
+
+    @Override
+    public void recordPollFailure(String mailbox, String reason) {
+        locked("record failed poll of " + mailbox, () -> {
+            LedgerRows.recordPollFailure(connection, mailbox, now(), reason);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<MailboxActivity> mailboxActivity(String mailbox) {
+        return locked("read activity of " + mailbox, () -> LedgerRows.selectMailboxActivity(connection, mailbox));
     }
 
     @Override

@@ -95,6 +95,18 @@ public interface Ledger extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not keep outbound events");
     }
 
+    /** Records a handshake of {@code mailbox} now: it worked when {@code failure} is empty. */
+    void recordHandshake(String mailbox, Optional<String> failure);
+
+    /** Records a poll of {@code mailbox} that worked now, its inbox holding {@code inboxCount} messages. */
+    void recordPoll(String mailbox, int inboxCount);
+
+    /** Records a poll of {@code mailbox} that failed now, and why; the last poll that worked is kept. */
+    void recordPollFailure(String mailbox, String reason);
+
+    /** What was last recorded of {@code mailbox}'s handshakes and polls; empty when nothing was. */
+    Optional<MailboxActivity> mailboxActivity(String mailbox);
+
     @Override
     void close();
 }

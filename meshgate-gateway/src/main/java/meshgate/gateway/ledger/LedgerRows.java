@@ -294,6 +294,93 @@ final class LedgerRows {
                 instant(row, "updated_at"));
     }
 
+    /** The table of {@link MailboxActivity}, one row a mailbox, made by the mailbox's first handshake or poll. */
+    static final String MAILBOX_ACTIVITY_TABLE = """
+            CREATE TABLE IF NOT EXISTS mailbox_activity (
+                mailbox VARCHAR(255) NOT NULL PRIMARY KEY,
+                handshake_at TIMESTAMP(3) WITH TIME ZONE,
+                handshake_failure VARCHAR(100000),
+                polled_at TIMESTAMP(3) WITH TIME ZONE,
+                inbox_count INT NOT NULL,
+                poll_failure VARCHAR(100000),
+                poll_failed_at TIMESTAMP(3) WITH TIME ZONE
+            )""";
+
+    private static final String DUPLICATE_KEY = "23505";
+
+    static void recordHandshake(Connection connection, String mailbox, Instant now, String failure)
+            throws SQLException {
+        updateMailbox(connection, mailbox, "handshake_at = ?, handshake_failure = ?", update -> {
+            setInstant(update, 1, now);
+            update.setString(2, failure);
+            return 3;
+        });
+    }
+
+    static void recordPoll(Connection connection, String mailbox, Instant now, int inboxCount) throws SQLException {
+        updateMailbox(connection, mailbox, "polled_at = ?, inbox_count = ?, poll_failure = NULL, poll_failed_at = NULL",
+                update -> {
+                    setInstant(update, 1, now);
+                    update.setInt(2, inboxCount);
+                    return 3;
+                });
+    }
+
+    static void recordPollFailure(Connection connection, String mailbox, Instant now, String reason)
+            throws SQLException {
+        updateMailbox(connection, mailbox, "poll_failure = ?, poll_failed_at = ?", update -> {
+            update.setString(1, reason);
+            setInstant(update, 2, now);
+            return 3;
+        });
+    }
+
+    static Optional<MailboxActivity> selectMailboxActivity(Connection connection, String mailbox)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT mailbox, handshake_at, handshake_failure,"
+                + " polled_at, inbox_count, poll_failure, poll_failed_at FROM mailbox_activity WHERE mailbox = ?")) {
+            select.setString(1, mailbox);
+            return first(select, row -> new MailboxActivity(row.getString("mailbox"), instant(row, "handshake_at"),
+                    row.getString("handshake_failure"), instant(row, "polled_at"), row.getInt("inbox_count"),
+                    row.getString("poll_failure"), instant(row, "poll_failed_at")));
+        }
+    }
+
+    /**
+     * Sets {@code assignments} on the mailbox's row, making the row first if there is none; of two nodes making it at
+     * once, the one whose insert meets the other's row updates it instead.
+     */
+    private static void updateMailbox(Connection connection, String mailbox, String assignments, Binder values)
+            throws SQLException {
+        String sql = "UPDATE mailbox_activity SET " + assignments + " WHERE mailbox = ?";
+        if (update(connection, sql, mailbox, values) > 0) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO mailbox_activity (mailbox, inbox_count) VALUES (?, 0)")) {
+            insert.setString(1, mailbox);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            if (!DUPLICATE_KEY.equals(e.getSQLState())) {
+                throw e;
+            }
+        }
+        update(connection, sql, mailbox, values);
+    }
+
+    private static int update(Connection connection, String sql, String mailbox, Binder values) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setString(values.bind(update), mailbox);
+            return update.executeUpdate();
+        }
+    }
+
+    /** Binds the assignments' parameters; returns the index of the next, the mailbox's. */
+    @FunctionalInterface
+    private interface Binder {
+        int bind(PreparedStatement statement) throws SQLException;
+    }
+
     static Instant millis(Instant instant) {
         return instant == null ? null : instant.truncatedTo(ChronoUnit.MILLIS);
     }

@@ -285,6 +285,36 @@ public final class PostgresLedger implements Ledger {
     }
 
     @Override
+    public void recordHandshake(String mailbox, Optional<String> failure) {
+        connected("record handshake of " + mailbox, connection -> {
+            LedgerRows.recordHandshake(connection, mailbox, now(), failure.orElse(null));
+            return null;
+        });
+    }
+
+    @Override
+    public void recordPoll(String mailbox, int inboxCount) {
+        connected("record poll of " + mailbox, connection -> {
+            LedgerRows.recordPoll(connection, mailbox, now(), inboxCount);
+            return null;
+        });
+    }
+
+    @Override
+    public void recordPollFailure(String mailbox, String reason) {
+        connected("record failed poll of " + mailbox, connection -> {
+            LedgerRows.recordPollFailure(connection, mailbox, now(), reason);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<MailboxActivity> mailboxActivity(String mailbox) {
+        return connected("read activity of " + mailbox,
+                connection -> LedgerRows.selectMailboxActivity(connection, mailbox));
+    }
+
+    @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             if (ownedPool != null) {

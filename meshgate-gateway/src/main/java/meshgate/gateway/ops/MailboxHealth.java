@@ -12,6 +12,8 @@ import meshgate.client.MeshAuthenticationException;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshException;
 import meshgate.client.MeshTlsException;
+import meshgate.gateway.ledger.Ledger;
+import meshgate.gateway.ledger.LedgerException;
 import meshgate.gateway.metrics.MeshGateMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +39,13 @@ public final class MailboxHealth {
     private final Map<String, MeshClient> clients;
     private final Clock clock;
     private final MeshGateMetrics metrics;
+    private final Ledger ledger;
     private final Map<String, Pause> paused = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> changes = new ConcurrentHashMap<>();
 
-    public MailboxHealth(Map<String, MeshClient> clients, Clock clock, MeshGateMetrics metrics) {
+    public MailboxHealth(Map<String, MeshClient> clients, Clock clock, MeshGateMetrics metrics, Ledger ledger) {
         this.clients = Map.copyOf(clients);
+        this.ledger = ledger;
         this.clock = clock;
         this.metrics = metrics;
         clients.keySet().forEach(mailbox -> metrics.watchPaused(mailbox, this::isPaused));
@@ -120,10 +124,13 @@ public final class MailboxHealth {
         try {
             client.handshake();
             metrics.mailboxValidated(client.mailbox(), true);
+            recordHandshake(client.mailbox(), java.util.Optional.empty());
             resume(client.mailbox());
             return true;
         } catch (MeshException e) {
             metrics.mailboxValidated(client.mailbox(), false);
+            recordHandshake(client.mailbox(), java.util.Optional.of(e.getMessage() == null ? e.toString()
+                    : e.getMessage()));
             if (isMailboxProblem(e)) {
                 pause(client.mailbox(), e, retry);
             } else {
@@ -134,6 +141,15 @@ public final class MailboxHealth {
                 }
             }
             return false;
+        }
+    }
+
+    /** A ledger that cannot take the record does not stop the handshake's own work; the next one is recorded. */
+    private void recordHandshake(String mailbox, java.util.Optional<String> failure) {
+        try {
+            ledger.recordHandshake(mailbox, failure);
+        } catch (LedgerException e) {
+            LOG.warn("handshake_not_recorded mailbox={} reason=\"{}\"", mailbox, e.getMessage());
         }
     }
 

@@ -126,4 +126,41 @@ class H2LedgerTest extends LedgerContractTest {
         });
         assertThat(ledger.findInbound("X26ABC1", "IN-1")).isPresent();
     }
+
+    @Test
+    void aLedgerFolderItCreatesIsOwnerOnlySinceItsLockFileLetsOtherProcessesIn() throws Exception {
+        Path file = dir.resolve("new-folder").resolve("meshgate");
+        try (H2Ledger opened = H2Ledger.open(file, clock)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(file.getParent()))).isEqualTo("rwx------");
+        }
+    }
+
+    @Test
+    void theLedgerIsServedToOtherProcessesOnTheLoopbackInterfaceOnly() throws Exception {
+        Path file = dir.resolve("served").resolve("meshgate");
+        try (H2Ledger opened = H2Ledger.open(file, clock)) {
+            opened.countOutbound();
+            java.util.Properties lock = new java.util.Properties();
+            try (var in = java.nio.file.Files.newInputStream(file.resolveSibling("meshgate.lock.db"))) {
+                lock.load(in);
+            }
+            int port = Integer.parseInt(lock.getProperty("server").replaceAll(".*:", ""));
+            try (java.net.Socket loopback = new java.net.Socket("127.0.0.1", port)) {
+                assertThat(loopback.isConnected()).isTrue();
+            }
+            List<java.net.InetAddress> others = java.util.Collections.list(
+                    java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                    .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+                    .filter(a -> !a.isLoopbackAddress()).toList();
+            for (java.net.InetAddress other : others) {
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> socket.connect(
+                            new java.net.InetSocketAddress(other, port), 2000))
+                            .as("reaching the ledger's server on %s", other)
+                            .isInstanceOf(java.io.IOException.class);
+                }
+            }
+        }
+    }
 }

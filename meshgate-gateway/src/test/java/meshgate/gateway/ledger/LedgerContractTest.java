@@ -427,6 +427,35 @@ public abstract class LedgerContractTest {
     }
 
     /** A clock the test moves by hand. */
+    @Test
+    void keepsEachMailboxsLastHandshakeAndPollWithTheLastFailureUntilAPollWorks() {
+        assertThat(ledger.mailboxActivity("X26ABC1")).isEmpty();
+
+        ledger.recordHandshake("X26ABC1", java.util.Optional.empty());
+        clock.advance(Duration.ofSeconds(1));
+        ledger.recordPoll("X26ABC1", 7);
+        clock.advance(Duration.ofSeconds(1));
+        ledger.recordPollFailure("X26ABC1", "MESH unavailable");
+        ledger.recordHandshake("X26ABC2", java.util.Optional.of("401: mailbox password refused"));
+
+        assertThat(ledger.mailboxActivity("X26ABC1")).contains(new MailboxActivity("X26ABC1", START, null,
+                START.plusSeconds(1), 7, "MESH unavailable", START.plusSeconds(2)));
+        assertThat(ledger.mailboxActivity("X26ABC2")).contains(new MailboxActivity("X26ABC2", START.plusSeconds(2),
+                "401: mailbox password refused", null, 0, null, null));
+
+        clock.advance(Duration.ofSeconds(1));
+        ledger.recordPoll("X26ABC1", 0);
+        ledger.recordHandshake("X26ABC2", java.util.Optional.empty());
+        try (Ledger another = openAnotherLedger(clock)) {
+            assertThat(another.mailboxActivity("X26ABC1")).contains(new MailboxActivity("X26ABC1", START, null,
+                    START.plusSeconds(3), 0, null, null));
+            assertThat(another.mailboxActivity("X26ABC2")).hasValueSatisfying(activity -> {
+                assertThat(activity.handshakeFailed()).isFalse();
+                assertThat(activity.handshakeAt()).isEqualTo(START.plusSeconds(3));
+            });
+        }
+    }
+
     public static final class MutableClock extends Clock {
         private volatile Instant now;
 
