@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import meshgate.client.MeshClient;
+import meshgate.client.Compressibility;
 import meshgate.client.MessageContent;
 import meshgate.client.OutboundMessage;
 import meshgate.client.SendListener;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
             "%nFILE '-' reads standard input. It is first copied to a temporary file (deleted afterwards), "
                     + "because MESH needs the number of chunks before the first one is sent.",
             "%nFiles of compress_threshold (1 MiB) or more are gzip-compressed for transport unless "
-                    + "never_compress is set; --compress or --no-compress decide for this file. The recipient "
+                    + "never_compress is set or samples of the file show it does not compress (already compressed or "
+                    + "encrypted); --compress or --no-compress decide for this file. The recipient "
                     + "gets the original bytes.",
             "%nFollow the message with 'meshgate track MESSAGE_ID'.",
             "%nExample:",
@@ -93,8 +95,11 @@ final class SendCommand implements Callable<Integer> {
     private int send(Path path, String defaultFileName) throws IOException {
         GatewayConfig config = settings.config();
         long size = Files.size(path);
+        // Unless asked, content that does not compress (judged from samples) goes as it is: compressing it would
+        // cost most of the send's speed for nothing.
         boolean gzip = compress != null ? compress
-                : !config.neverCompress() && size >= config.compressThreshold();
+                : !config.neverCompress() && size >= config.compressThreshold()
+                        && Compressibility.worthCompressing(MessageContent.of(path));
         OutboundMessage.Builder message = OutboundMessage.to(to, workflowId).compress(gzip)
                 .subject(subject).localId(localId).fileName(fileName != null ? fileName : defaultFileName);
         Progress progress = Progress.of(spec.commandLine().getErr(), settings.environment(), "send", size, quiet);

@@ -119,8 +119,7 @@ class MeshCommandsTest {
 
     @Test
     void sendThenGetReturnsTheSameBytesThroughChunksAndCompression() throws Exception {
-        byte[] content = new byte[13 * 1024 * 1024];
-        new Random(4).nextBytes(content);
+        byte[] content = csv(13 * 1024 * 1024, 4);
         Path file = Files.write(dir.resolve("export.bin"), content);
 
         CliRun sent = meshgate("send", "--to", "X26ABC2", "--workflow", "TEST_WORKFLOW", "--subject", "nightly export",
@@ -147,6 +146,41 @@ class MeshCommandsTest {
         assertThat(raw.exitCode()).as(raw.toString()).isZero();
         assertThat(raw.stdoutBytes()).startsWith((byte) 0x1f, (byte) 0x8b);
         assertThat(raw.err()).isEmpty();
+    }
+
+    @Test
+    void contentThatDoesNotCompressIsSentAsItIsUnlessCompressionIsAsked() throws Exception {
+        byte[] content = new byte[3 * 1024 * 1024];
+        new Random(5).nextBytes(content);
+        Path file = Files.write(dir.resolve("already-compressed.zip"), content);
+
+        for (boolean asked : new boolean[] {false, true}) {
+            CliRun sent = asked
+                    ? meshgate("send", "--to", "X26ABC2", "--workflow", "TEST_WORKFLOW", "--compress", "-q",
+                            file.toString())
+                    : meshgate("send", "--to", "X26ABC2", "--workflow", "TEST_WORKFLOW", "-q", file.toString());
+            assertThat(sent.exitCode()).as(sent.toString()).isZero();
+            CliRun got = meshgate("get", sent.out().strip(), "-o", dir.resolve("in-" + asked).toString(),
+                    "--headers", "--mailbox", "X26ABC2");
+            assertThat(got.exitCode()).as(got.toString()).isZero();
+            assertThat(Files.readAllBytes(dir.resolve("in-" + asked))).isEqualTo(content);
+            if (asked) {
+                assertThat(got.out()).contains("content-encoding: gzip");
+            } else {
+                assertThat(got.out()).doesNotContain("content-encoding");
+            }
+        }
+    }
+
+    /** CSV-like text of {@code size} bytes, which compresses as an export does. */
+    private static byte[] csv(int size, long seed) {
+        Random random = new Random(seed);
+        StringBuilder text = new StringBuilder(size + 64);
+        while (text.length() < size) {
+            text.append(9_000_000_000L + random.nextInt(999_999_999)).append(",HPV,2026-11-")
+                    .append(10 + random.nextInt(20)).append(",RX").append(random.nextInt(999)).append('\n');
+        }
+        return text.substring(0, size).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @Test

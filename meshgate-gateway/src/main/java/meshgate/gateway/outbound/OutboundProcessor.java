@@ -151,7 +151,7 @@ public final class OutboundProcessor {
         }
         boolean compress = record.state() == OutboundState.SENDING ? record.compress()
                 : CompressionDecision.compress(parameters, object.size(), config.compressThreshold(),
-                        config.neverCompress());
+                        config.neverCompress(), () -> store.content(object.key()));
         int chunkSize = record.state() == OutboundState.SENDING && record.chunkSize() > 0 ? record.chunkSize()
                 : config.chunkSize();
         String localId = Optional.ofNullable(record.localId())

@@ -28,7 +28,47 @@ class CompressionDecisionTest {
             never_compress beats forced on           | 5000 | Y                |                   |      | true  | false
             """)
     void decides(String name, long size, String compress, String compressed, String encoding, boolean never,
-            boolean expected) throws UnsendableException {
+            boolean expected) throws Exception {
+        assertThat(CompressionDecision.compress(parameters(compress, compressed, encoding), size, THRESHOLD, never,
+                () -> text(size))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            incompressible above threshold           | 200000 |   | false
+            incompressible forced on                 | 200000 | Y | true
+            incompressible below threshold, forced   | 10     | Y | true
+            """)
+    void contentThatDoesNotCompressIsSentAsItIsUnlessCompressionIsAsked(String name, long size, String compress,
+            boolean expected) throws Exception {
+        byte[] random = new byte[(int) size];
+        new java.util.Random(size).nextBytes(random);
+        assertThat(CompressionDecision.compress(parameters(compress, null, null), size, THRESHOLD, false,
+                () -> bytes(random))).isEqualTo(expected);
+    }
+
+    private static meshgate.client.MessageContent text(long size) {
+        byte[] csv = "nhs_number,vaccine,date\n9000000009,HPV,2026-11-30\n".repeat((int) (size / 40 + 1))
+                .substring(0, (int) size).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return bytes(csv);
+    }
+
+    private static meshgate.client.MessageContent bytes(byte[] content) {
+        return new meshgate.client.MessageContent() {
+            @Override
+            public long length() {
+                return content.length;
+            }
+
+            @Override
+            public java.io.InputStream open(long offset) {
+                return new java.io.ByteArrayInputStream(content, (int) offset, content.length - (int) offset);
+            }
+        };
+    }
+
+    private static SendParameters parameters(String compress, String compressed, String encoding)
+            throws UnsendableException {
         Map<String, String> metadata = new HashMap<>(Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2",
                 "mex-workflowid", "WF"));
         if (compress != null) {
@@ -40,8 +80,6 @@ class CompressionDecisionTest {
         if (encoding != null) {
             metadata.put("Content-Encoding", encoding);
         }
-        SendParameters parameters = SendParameters.resolve("outbound/x", "x", metadata, List.of(), Set.of("X26ABC1"),
-                false);
-        assertThat(CompressionDecision.compress(parameters, size, THRESHOLD, never)).isEqualTo(expected);
+        return SendParameters.resolve("outbound/x", "x", metadata, List.of(), Set.of("X26ABC1"), false);
     }
 }
