@@ -174,6 +174,7 @@ public final class ConsoleServer implements AutoCloseable {
                     return;
                 }
                 if (method.equals("POST") && !sameOrigin(request)) {
+                    LOG.warn("console_cross_site_refused remote={} path={}", request.getRemoteAddr(), target);
                     problem(response, null, 403, "This form was sent from another site, and was refused.");
                     return;
                 }
@@ -348,7 +349,8 @@ public final class ConsoleServer implements AutoCloseable {
             response.setHeader("Cache-Control", "no-store");
             response.setHeader("X-Content-Type-Options", "nosniff");
             response.setHeader("X-Frame-Options", "DENY");
-            response.setHeader("Referrer-Policy", "no-referrer");
+            // Not no-referrer: with it, browsers send "Origin: null" on the console's own forms.
+            response.setHeader("Referrer-Policy", "same-origin");
             response.setHeader("Content-Security-Policy", CSP);
         }
 
