@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -248,9 +249,13 @@ class ConsoleBrowserTest {
                 .getText();
     }
 
-    /** Waits for what the page shows: polls, and fails after {@link #WAIT} naming what it waited for. */
+    /**
+     * Waits for what the page shows: polls, and fails after {@link #WAIT} naming what it waited for. An element of
+     * the page being left is looked for again on the next.
+     */
     private static void waitFor(String what, Function<WebDriver, Boolean> condition) {
-        new WebDriverWait(browser, WAIT, Duration.ofMillis(250)).withMessage(what).until(condition::apply);
+        new WebDriverWait(browser, WAIT, Duration.ofMillis(250)).withMessage(what)
+                .ignoring(StaleElementReferenceException.class).until(condition::apply);
     }
 
     private static void screenshot(String name) throws IOException {

@@ -176,7 +176,7 @@ public final class ConsoleData {
         fields.add(new Field("Chunks", r.chunksTotal() > 0 ? r.chunksAccepted() + "/" + r.chunksTotal() : ""));
         fields.add(new Field("Size", r.size() < 0 ? "" : bytes(r.size()) + " (" + r.size() + " bytes)"));
         fields.add(new Field("File modified at", time(r.lastModified())));
-        fields.add(new Field("Compressed", r.chunksTotal() > 0 ? (r.compress() ? "yes" : "no") : ""));
+        fields.add(new Field("Compressed", r.startedAt() != null ? (r.compress() ? "yes" : "no") : ""));
         fields.add(new Field("Sent to", text(r.sentKey())));
         fields.add(new Field("Reason", text(r.reason())));
         fields.add(new Field("Attempts", String.valueOf(r.attempts())));
