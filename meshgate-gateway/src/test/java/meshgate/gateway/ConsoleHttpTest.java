@@ -93,6 +93,23 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void afterTenWrongTokensInAMinuteNoSignInIsTriedUntilTheMinuteIsOver() throws Exception {
+        try (GatewayFixture fixture = GatewayFixture.start(dir)) {
+            URI base = base(fixture.gateway("X26ABC1", console(TOKEN)));
+            for (int i = 0; i < 10; i++) {
+                assertThat(post(base.resolve("/login"), null, Map.of("token", "guess-" + i)).statusCode())
+                        .isEqualTo(401);
+            }
+            HttpResponse<String> held = post(base.resolve("/login"), null, Map.of("token", TOKEN));
+            assertThat(held.statusCode()).isEqualTo(429);
+            assertThat(held.headers().firstValue("Retry-After")).hasValueSatisfying(
+                    s -> assertThat(Integer.parseInt(s)).isBetween(1, 61));
+            assertThat(held.headers().allValues("Set-Cookie")).isEmpty();
+            assertThat(held.body()).contains("Too many wrong tokens in the last minute");
+        }
+    }
+
+    @Test
     void aRetryWithoutItsSessionsCsrfTokenIsRefusedAndWithItTheFileGoesBackQueuedNamingWhoAndWhen()
             throws Exception {
         try (GatewayFixture fixture = GatewayFixture.start(dir)) {

@@ -89,7 +89,7 @@ public final class ConsoleServer implements AutoCloseable {
         connector.setIdleTimeout(Duration.ofSeconds(30).toMillis());
         server.addConnector(connector);
         server.setHandler(new Pages(token.map(ConsoleServer::digest), node, data, retry,
-                new ConsoleSessions(clock)));
+                new ConsoleSessions(clock), new SignInThrottle(clock)));
         server.setStopTimeout(0);
         try {
             server.start();
@@ -139,14 +139,16 @@ public final class ConsoleServer implements AutoCloseable {
         private final ConsoleData data;
         private final FailedFileRetry retry;
         private final ConsoleSessions sessions;
+        private final SignInThrottle throttle;
 
         Pages(Optional<byte[]> tokenDigest, String node, ConsoleData data, FailedFileRetry retry,
-                ConsoleSessions sessions) {
+                ConsoleSessions sessions, SignInThrottle throttle) {
             this.tokenDigest = tokenDigest;
             this.node = node;
             this.data = data;
             this.retry = retry;
             this.sessions = sessions;
+            this.throttle = throttle;
         }
 
         private boolean signInRequired() {
@@ -274,8 +276,18 @@ public final class ConsoleServer implements AutoCloseable {
                 signInPage(response, 200, Optional.empty());
                 return;
             }
+            Duration wait = throttle.holdOff();
+            if (!wait.isZero()) {
+                LOG.warn("console_sign_in_throttled remote={} retry_in_s={}", request.getRemoteAddr(),
+                        wait.toSeconds() + 1);
+                response.setHeader("Retry-After", String.valueOf(wait.toSeconds() + 1));
+                signInPage(response, 429, Optional.of("Too many wrong tokens in the last minute: try again in "
+                        + (wait.toSeconds() + 1) + " s."));
+                return;
+            }
             String given = Optional.ofNullable(request.getParameter("token")).orElse("");
             if (!MessageDigest.isEqual(digest(given), tokenDigest.get())) {
+                throttle.failed();
                 LOG.warn("console_sign_in_refused remote={}", request.getRemoteAddr());
                 signInPage(response, 401, Optional.of("That is not the console's token."));
                 return;
