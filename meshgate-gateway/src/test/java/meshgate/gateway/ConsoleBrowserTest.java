@@ -17,6 +17,7 @@ import java.util.function.Function;
 import meshgate.gateway.ledger.InboundState;
 import meshgate.gateway.ledger.OutboundRecord;
 import meshgate.gateway.ledger.OutboundState;
+import meshgate.sandbox.fault.RequestHold;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -194,6 +195,38 @@ class ConsoleBrowserTest {
                     .satisfies(r -> assertThat(r.messageId())
                             .isEqualTo(one.ledger().findOutbound(id).orElseThrow().meshMessageId()));
             assertThat(fixture.root("X26ABC1").resolve("failed")).isEmptyDirectory();
+        }
+    }
+
+    @Test
+    void showsTheChunksSentOfAFileBeingSent() throws Exception {
+        try (GatewayFixture fixture = GatewayFixture.start(dir)) {
+            Gateway one = fixture.gateway("X26ABC1", ConsoleHttpTest.console(TOKEN) + "never_compress: true\n");
+            // MESH holds the second chunk: the send stays at one chunk of three until the test lets it go.
+            RequestHold second = fixture.sandbox.faults().holdNext("POST", "/messageexchange/X26ABC1/outbox/[^/]+/2",
+                    Duration.ofMinutes(3));
+            byte[] content = new byte[2 * 5242881 + 1000];
+            new java.util.Random(7).nextBytes(content);
+            fixture.drop("X26ABC1", "large/scan-bundle.dat", content, "{\"mex-from\": \"X26ABC1\", "
+                    + "\"mex-to\": \"X26ABC2\", \"mex-workflowid\": \"TEST_WORKFLOW\"}");
+            try {
+                eventually(WAIT, "the second chunk held by MESH", second::arrived);
+                long id = one.ledger().outbound(OutboundState.SENDING).get(0).id();
+                signIn(base(one));
+                browser.findElement(By.linkText("Outbound")).click();
+                waitFor("chunk 1 of 3 sent", b -> {
+                    b.navigate().refresh();
+                    List<WebElement> row = b.findElements(By.id("outbound-" + id));
+                    return !row.isEmpty() && row.get(0).findElements(By.tagName("td")).get(0).getText()
+                            .equals("1/3");
+                });
+                assertThat(browser.findElement(By.id("outbound-" + id)).getText())
+                        .contains("outbound/large/scan-bundle.dat").contains("X26ABC2");
+                screenshot("outbound-sending");
+            } finally {
+                second.release();
+            }
+            eventually(WAIT, "the file accepted", () -> one.ledger().outbound(OutboundState.ACCEPTED).size() == 1);
         }
     }
 
