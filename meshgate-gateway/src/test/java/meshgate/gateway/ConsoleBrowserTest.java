@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -117,6 +118,7 @@ class ConsoleBrowserTest {
             assertThat(heading()).isEqualTo("Sign in");
             WebElement token = browser.findElement(By.id("token"));
             assertThat(label("token")).isEqualTo("Token");
+            assertThat(browser.switchTo().activeElement()).as("the token field has the focus").isEqualTo(token);
             token.sendKeys("not the token" + Keys.ENTER);
             waitFor("the refusal", b -> b.findElements(By.id("sign-in-error")).size() == 1);
             assertThat(browser.findElement(By.id("sign-in-error")).getText()).isEqualTo("That is not the console's token.");
@@ -124,6 +126,11 @@ class ConsoleBrowserTest {
             browser.findElement(By.id("token")).sendKeys(TOKEN + Keys.ENTER);
             waitFor("the overview", b -> heading().equals("Overview"));
             assertThat(cellText("mailbox-X26ABC1", 2)).isEqualTo("Healthy");
+            browser.findElement(By.tagName("body")).sendKeys(Keys.TAB);
+            WebElement first = browser.switchTo().activeElement();
+            assertThat(first.getText()).as("the first stop of the keyboard").isEqualTo("Skip to the content");
+            first.sendKeys(Keys.TAB);
+            assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Overview");
             screenshot("overview");
 
             WebElement search = browser.findElement(By.id("q"));
@@ -291,7 +298,50 @@ class ConsoleBrowserTest {
                 .ignoring(StaleElementReferenceException.class).until(condition::apply);
     }
 
+    /**
+     * What every page must have for people using a keyboard or a screen reader, and for low vision: a language, one
+     * main heading, a label for each field, table headers with their scope, and text at 4.5:1 contrast or more with
+     * what is behind it (WCAG 2.2 AA), measured on the page as the browser draws it.
+     */
+    private static void assertAccessible(String page) {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        assertThat(js.executeScript("return document.documentElement.lang")).as(page + ": lang").isEqualTo("en");
+        assertThat(browser.findElements(By.tagName("h1"))).as(page + ": one h1").hasSize(1);
+        for (WebElement field : browser.findElements(By.cssSelector("input:not([type=hidden])"))) {
+            String id = field.getAttribute("id");
+            assertThat(browser.findElements(By.cssSelector("label[for='" + id + "']")))
+                    .as(page + ": a label for #" + id).hasSize(1);
+        }
+        for (WebElement header : browser.findElements(By.cssSelector("th"))) {
+            assertThat(header.getAttribute("scope")).as(page + ": scope of th " + header.getText())
+                    .isIn("col", "row");
+        }
+        @SuppressWarnings("unchecked")
+        List<String> lowContrast = (List<String>) js.executeScript(CONTRAST_CHECK);
+        assertThat(lowContrast).as(page + ": text below 4.5:1 contrast").isEmpty();
+    }
+
+    /** Each element's own text against the first opaque background behind it; lists the ones below 4.5:1. */
+    private static final String CONTRAST_CHECK = """
+            function rgb(c) { const m = c.match(/[\\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2],
+                a: m.length > 3 ? m[3] : 1}; }
+            function lum(c) { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); }
+            function background(e) { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+                if (c.a > 0.99) { return c; } } return {r: 255, g: 255, b: 255, a: 1}; }
+            const low = [];
+            for (const e of document.querySelectorAll('body *')) {
+                const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+                if (!own || e.offsetParent === null) { continue; }
+                const fg = lum(rgb(getComputedStyle(e).color)), bg = lum(background(e));
+                const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+                if (ratio < 4.5) { low.push(e.tagName + ' "' + e.textContent.trim().slice(0, 40) + '" ' + ratio.toFixed(2)); }
+            }
+            return low;
+            """;
+
     private static void screenshot(String name) throws IOException {
+        assertAccessible(name);
         File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     }
