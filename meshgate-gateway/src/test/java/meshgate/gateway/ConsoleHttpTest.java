@@ -93,6 +93,25 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void markupInAFileNameIsShownAsTextNeverRunAsPartOfThePage() throws Exception {
+        try (GatewayFixture fixture = GatewayFixture.start(dir)) {
+            Gateway gateway = fixture.gateway("X26ABC1", console(TOKEN));
+            String name = "x\"><img src=x onerror=alert(1)>.csv";
+            fixture.drop("X26ABC1", name, "a\n".getBytes(StandardCharsets.UTF_8), NO_RECIPIENT);
+            eventually(Duration.ofSeconds(60), "the file failed", () ->
+                    gateway.ledger().outbound(OutboundState.FAILED).size() == 1);
+            URI base = base(gateway);
+            String cookie = signIn(base);
+            for (String page : new String[] {"/outbound", "/search?q=" + URLEncoder.encode("onerror",
+                    StandardCharsets.UTF_8)}) {
+                String body = get(base.resolve(page), cookie).body();
+                assertThat(body).as(page).contains("x\"&gt;&lt;img src=x onerror=alert(1)&gt;.csv")
+                        .doesNotContain("<img").doesNotContain("x\">");
+            }
+        }
+    }
+
+    @Test
     void afterTenWrongTokensInAMinuteNoSignInIsTriedUntilTheMinuteIsOver() throws Exception {
         try (GatewayFixture fixture = GatewayFixture.start(dir)) {
             URI base = base(fixture.gateway("X26ABC1", console(TOKEN)));
