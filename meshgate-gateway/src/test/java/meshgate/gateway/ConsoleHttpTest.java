@@ -189,6 +189,8 @@ class ConsoleHttpTest {
             assertThat(get(base.resolve("/outbound"), cookie).body()).contains("Not sent again: "
                     + "outbound/daily/no-recipient.csv (record " + id + ") is QUEUED, not FAILED");
             console.close();
+            assertThatThrownBy(() -> get(base.resolve("/"), cookie)).as("the console stops with the gateway")
+                    .isInstanceOf(java.net.ConnectException.class);
 
             Gateway again = fixture.gateway("X26ABC1", "");
             eventually(Duration.ofSeconds(60), "the retried file accepted by MESH", () ->
