@@ -152,6 +152,10 @@ class ConsoleBrowserTest {
             assertThat(browser.findElement(By.id("tracking-" + sent.id())).getText())
                     .contains("ACKNOWLEDGED").contains(sent.meshMessageId());
             screenshot("tracking");
+            browser.findElement(By.id("tracking-" + sent.id())).findElement(By.linkText(sent.objectKey())).click();
+            waitFor("the record's own page", b -> heading().equals("Outbound: " + sent.objectKey()));
+            assertThat(field(browser.findElement(By.cssSelector("section.record")), "MESH message id"))
+                    .isEqualTo(sent.meshMessageId());
 
             browser.findElement(By.linkText("Inbound")).click();
             waitFor("the inbound page", b -> heading().equals("Inbound"));
@@ -160,6 +164,11 @@ class ConsoleBrowserTest {
             assertThat(row.getText()).contains("X26ABC2").contains("ACKNOWLEDGED");
             assertThat(row.findElements(By.tagName("td")).get(7).getText()).isEqualTo("yes");
             screenshot("inbound");
+            row.findElement(By.linkText(received)).click();
+            waitFor("the received message's own page", b -> heading().equals("Inbound: X26ABC1 " + received));
+            assertThat(field(browser.findElement(By.cssSelector("section.record")), "Event delivered"))
+                    .isEqualTo("yes");
+            screenshot("inbound-record");
             assertThat(two.ledger().inbound(InboundState.ACKNOWLEDGED)).hasSize(1);
         }
     }

@@ -80,6 +80,8 @@ class ConsoleHttpTest {
                 assertThat(overview.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
                         csp -> assertThat(csp).contains("default-src 'none'").contains("frame-ancestors 'none'"));
                 csrf = csrf(overview.body());
+                assertThat(get(base.resolve("/outbound/424242"), cookie).statusCode()).isEqualTo(404);
+                assertThat(get(base.resolve("/nowhere"), cookie).statusCode()).isEqualTo(404);
                 assertThat(post(base.resolve("/logout"), cookie, Map.of("csrf", csrf)).statusCode()).isEqualTo(303);
                 assertThat(get(base.resolve("/"), cookie).statusCode()).as("signed out").isEqualTo(303);
             } finally {

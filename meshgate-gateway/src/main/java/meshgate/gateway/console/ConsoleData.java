@@ -130,9 +130,14 @@ public final class ConsoleData {
         return new ConsoleModel.Search(q, found);
     }
 
-    /** The outbound row of one record, to act on it. */
-    public Optional<OutboundRow> outboundRow(long id) {
-        return ledger.findOutbound(id).map(this::outboundRow);
+    /** One outbound record, whole. */
+    public Optional<Found> outboundRecord(long id) {
+        return ledger.findOutbound(id).map(this::outboundFound);
+    }
+
+    /** One inbound record, whole. */
+    public Optional<Found> inboundRecord(String mailbox, String messageId) {
+        return ledger.findInbound(mailbox, messageId).map(ConsoleData::inboundFound);
     }
 
     private Listing<OutboundRow> outboundListing(OutboundState... states) {

@@ -50,6 +50,10 @@ public final class ConsoleServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
     private static final int MAX_THREADS = 8;
     static final String COOKIE = "meshgate_console";
+    private static final java.util.regex.Pattern OUTBOUND_RECORD =
+            java.util.regex.Pattern.compile("/outbound/(\\d{1,18})");
+    private static final java.util.regex.Pattern INBOUND_RECORD =
+            java.util.regex.Pattern.compile("/inbound/([A-Z0-9]+)/([^/]+)");
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
     private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
             + "frame-ancestors 'none'; base-uri 'none'";
@@ -230,8 +234,23 @@ public final class ConsoleServer implements AutoCloseable {
                     String query = Optional.ofNullable(request.getParameter("q")).orElse("");
                     page(response, 200, "search", frame("Search", "search", session, query), data.search(query));
                 }
-                default -> problem(response, session, 404, "There is no page at " + target + ".");
+                default -> record(target, response, session);
             }
+        }
+
+        /** {@code /outbound/{id}} and {@code /inbound/{mailbox}/{message id}}: one record, whole. */
+        private void record(String target, HttpServletResponse response, Session session) throws IOException {
+            java.util.regex.Matcher outbound = OUTBOUND_RECORD.matcher(target);
+            java.util.regex.Matcher inbound = INBOUND_RECORD.matcher(target);
+            Optional<ConsoleModel.Found> found = outbound.matches()
+                    ? data.outboundRecord(Long.parseLong(outbound.group(1)))
+                    : inbound.matches() ? data.inboundRecord(inbound.group(1), inbound.group(2)) : Optional.empty();
+            if (found.isEmpty()) {
+                problem(response, session, 404, "There is no page at " + target + ".");
+                return;
+            }
+            page(response, 200, "record", frame(found.get().kind() + " record", "record", session, ""),
+                    found.get());
         }
 
         private void post(String target, HttpServletRequest request, HttpServletResponse response, Session session)
