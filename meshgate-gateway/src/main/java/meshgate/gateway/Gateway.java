@@ -76,6 +76,8 @@ public final class Gateway implements AutoCloseable {
     private final InboundReceiver receiver;
     private final MeshGateMetrics metrics = new MeshGateMetrics();
     private MetricsServer metricsServer;
+    private meshgate.gateway.console.ConsoleServer consoleServer;
+    private final Clock clock;
     /** Announcements of new outbound objects (S3 event notifications), when {@code outbound_notifications} is set. */
     private final Optional<meshgate.gateway.outbound.OutboundNotificationSource> notificationSource;
     private meshgate.gateway.outbound.OutboundNotificationSource.Running notifications;
@@ -91,6 +93,7 @@ public final class Gateway implements AutoCloseable {
         this.notificationSource = config.outboundNotifications()
                 .map(n -> meshgate.gateway.outbound.OutboundNotificationSource.load());
         this.config = config;
+        this.clock = clock;
         this.node = config.nodeId();
         this.store = ObjectStores.open(config.store());
         meshgate.gateway.ledger.OpenLedger opened = meshgate.gateway.ledger.OpenLedger.open(config.ledger(), clock);
@@ -178,6 +181,7 @@ public final class Gateway implements AutoCloseable {
                 config.baseUrl(), clients.keySet(), config.store().type(), config.ledger().type(), config.meshJobs());
         config.metrics().address().ifPresent(address -> metricsServer = MetricsServer.start(address, metrics,
                 this::health, config.metrics().serverOptions()));
+        config.console().address().ifPresent(address -> consoleServer = startConsole(address));
         List<Job> jobs = new ArrayList<>();
         if (config.meshJobs()) {
             try {
@@ -215,6 +219,15 @@ public final class Gateway implements AutoCloseable {
                     .toList(), jobs.size());
         }
         LOG.info("gateway_started node={} mesh_jobs={}", node, config.meshJobs());
+    }
+
+    /** The web console, on the gateway's own ledger, store and view of its mailboxes' health. */
+    private meshgate.gateway.console.ConsoleServer startConsole(java.net.InetSocketAddress address) {
+        meshgate.gateway.ops.FailedFileRetry retry = new meshgate.gateway.ops.FailedFileRetry(store, ledger, clock);
+        return meshgate.gateway.console.ConsoleServer.start(address,
+                config.console().token().map(meshgate.gateway.config.Secret::reveal), node,
+                new meshgate.gateway.console.ConsoleData(List.copyOf(clients.keySet()), config.meshJobs(), ledger,
+                        mailboxHealth, retry, clock), retry, clock);
     }
 
     /** A recurring job: first run after {@code first} (one node alone), then every {@code interval} after a run. */
@@ -267,6 +280,11 @@ public final class Gateway implements AutoCloseable {
     /** Where {@code /metrics} and {@code /health} are served, when {@code metrics.port} is set. */
     public Optional<java.net.InetSocketAddress> metricsAddress() {
         return Optional.ofNullable(metricsServer).map(MetricsServer::address);
+    }
+
+    /** Where the web console is served, when {@code console.port} is set. */
+    public Optional<java.net.InetSocketAddress> consoleAddress() {
+        return Optional.ofNullable(consoleServer).map(meshgate.gateway.console.ConsoleServer::address);
     }
 
     public MeshGateMetrics metrics() {
@@ -332,6 +350,10 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("gateway_stopping");
+        // First, so that no page or retry reaches the ledger or store while they close.
+        if (consoleServer != null) {
+            consoleServer.close();
+        }
         if (notifications != null) {
             notifications.close();
         }

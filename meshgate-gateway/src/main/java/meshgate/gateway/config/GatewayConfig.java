@@ -43,7 +43,8 @@ public record GatewayConfig(
         MetricsSettings metrics,
         OutboundExisting outboundExisting,
         Optional<OutboundNotificationSettings> outboundNotifications,
-        LoggingSettings logging) {
+        LoggingSettings logging,
+        ConsoleSettings console) {
 
     public GatewayConfig {
         if (maxDecodedSize < 1) {
@@ -70,6 +71,7 @@ public record GatewayConfig(
         Objects.requireNonNull(outboundExisting, "outboundExisting");
         Objects.requireNonNull(outboundNotifications, "outboundNotifications");
         Objects.requireNonNull(logging, "logging");
+        Objects.requireNonNull(console, "console");
     }
 
     /** How often {@code outbound/} is listed in full: less often when notifications announce new objects. */

@@ -59,7 +59,7 @@ public final class GatewayConfigLoader {
     private static final Set<String> LOCAL_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
     private static final Set<String> SECRETS = Set.of("shared_key", "private_key_passphrase", "pkcs12_password",
-            "password", "metrics.token", "events.webhook_authorization", "events.webhook_signing_secret");
+            "password", "metrics.token", "console.token", "events.webhook_authorization", "events.webhook_signing_secret");
     /** Settings an environment variable may set, by full name; MESHGATE_ plus the name upper-cased, dots as _. */
     private static final List<String> OVERRIDABLE = List.of(
             "base_url", "mesh_env", "shared_key", "certificate", "private_key", "private_key_passphrase", "ca_bundle",
@@ -71,7 +71,7 @@ public final class GatewayConfigLoader {
             "handshake_interval", "tracking_interval", "sent_action", "mesh_jobs", "node_id", "outbound_lease",
             "outbound_existing", "mesh_connect_timeout", "mesh_read_timeout", "mesh_retry_max_elapsed", "store.type", "store.root", "ledger.type", "ledger.path", "events.log", "events.webhook_url",
             "events.webhook_authorization", "events.webhook_signing_secret", "metrics.port", "metrics.host",
-            "metrics.token", "logging.level", "logging.format");
+            "metrics.token", "console.port", "console.host", "console.token", "logging.level", "logging.format");
     /** Pairs of settings of which only one may be given; an environment variable for one displaces the other. */
     private static final Map<String, String> EITHER_OR = Map.of(
             "base_url", "mesh_env", "mesh_env", "base_url", "mailbox", "mailboxes",
@@ -87,7 +87,7 @@ public final class GatewayConfigLoader {
             "use_s3_key_for_mex_filename", "use_key_for_mex_filename", "poll_interval", "outbound_rescan_interval",
             "outbound_settle_time", "handshake_interval", "tracking_interval", "sent_action", "outbound_mappings",
             "events", "mesh_jobs", "node_id", "outbound_lease", "mesh_connect_timeout", "mesh_read_timeout",
-            "mesh_retry_max_elapsed", "metrics", "aws", "outbound_existing", "outbound_notifications",
+            "mesh_retry_max_elapsed", "metrics", "console", "aws", "outbound_existing", "outbound_notifications",
             "get_messages_schedule", "handshake_schedule", "logging");
     /** A profile's setting displaces the top-level settings it is an alternative to. */
     private static final Map<String, List<String>> DISPLACES = Map.of(
@@ -109,6 +109,7 @@ public final class GatewayConfigLoader {
             "webhook_signing_secret", "command", "eventbridge_bus", "eventbridge_source", "eventbridge_endpoint",
             "sns_topic_arn", "sns_endpoint", "aws_region");
     private static final Set<String> METRICS = Set.of("port", "host", "token");
+    private static final Set<String> CONSOLE = Set.of("port", "host", "token");
     private static final Set<String> LOGGING = Set.of("level", "levels", "format");
 
     private GatewayConfigLoader() {
@@ -343,7 +344,8 @@ public final class GatewayConfigLoader {
                 metrics(top.child("metrics", METRICS)),
                 OutboundExisting.read(top),
                 OutboundNotificationSettings.read(top, store),
-                logging(top.child("logging", LOGGING)));
+                logging(top.child("logging", LOGGING)),
+                console(top.child("console", CONSOLE)));
     }
 
     /**
@@ -845,6 +847,36 @@ public final class GatewayConfigLoader {
             throw metrics.fail("host", "cannot be resolved: '" + host + "'");
         }
         return new MetricsSettings(Optional.of(address), metrics.secret("token"));
+    }
+
+    /**
+     * The web console listens only when a port is given, on the loopback interface unless told otherwise; on any
+     * other address it must have a token, since anyone who reaches it could otherwise send failed files again.
+     */
+    private static ConsoleSettings console(Section console) {
+        if (!console.has("port")) {
+            for (String key : List.of("host", "token")) {
+                if (console.has(key)) {
+                    throw console.fail(key, "needs console.port as well");
+                }
+            }
+            return ConsoleSettings.off();
+        }
+        int port = console.integer("port", 0, 0, 65535);
+        String host = console.text("host").filter(h -> !h.isBlank()).orElse("127.0.0.1");
+        java.net.InetSocketAddress address = new java.net.InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw console.fail("host", "cannot be resolved: '" + host + "'");
+        }
+        Optional<Secret> token = console.secret("token");
+        if (token.isEmpty() && !address.getAddress().isLoopbackAddress()) {
+            throw console.fail("host", "is " + host + ", beyond the loopback interface: set console.token too, "
+                    + "the secret a person signs in with (or listen on 127.0.0.1)");
+        }
+        if (token.isPresent() && token.get().reveal().length() < 16) {
+            throw console.fail("token", "must be at least 16 characters long");
+        }
+        return new ConsoleSettings(Optional.of(address), token);
     }
 
     private static LoggingSettings logging(Section logging) {
