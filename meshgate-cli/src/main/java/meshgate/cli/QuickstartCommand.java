@@ -131,7 +131,8 @@ final class QuickstartCommand implements Callable<Integer> {
                 printNext(out);
                 demoDone = true;
                 if (!once) {
-                    keepRunning(out, data, config, stop);
+                    keepRunning(out, data, config, stop, gateway.consoleAddress()
+                            .map(a -> URI.create("http://127.0.0.1:" + a.getPort() + "/")));
                 }
             }
         } catch (Stopped e) {
@@ -177,17 +178,18 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     /** Prints what to try, then waits until a person stops the quickstart (Ctrl-C, SIGTERM). */
-    private static void keepRunning(PrintWriter out, Path data, Path config, CountDownLatch stop)
-            throws InterruptedException {
+    private static void keepRunning(PrintWriter out, Path data, Path config, CountDownLatch stop,
+            java.util.Optional<URI> console) throws InterruptedException {
         Path outbound = data.resolve("outbound");
         String settings = "--config " + config;
         out.println();
         out.println("The sandbox and the gateway keep running; Ctrl-C stops them.");
+        console.ifPresent(url -> out.printf("Web console: %s (this machine only; no sign-in on loopback)%n", url));
         out.println("Drop a file of your own from X26ABC1 to X26ABC2 (its metadata first, the file last):");
         out.printf("  echo '{\"mex-from\": \"%s\", \"mex-to\": \"%s\", \"mex-workflowid\": \"TEST_WORKFLOW\"}' "
                 + "> %s/hello.txt.meta.json%n", SENDER, RECIPIENT, outbound);
         out.printf("  echo hello > %s/.hello.txt && mv %s/.hello.txt %s/hello.txt%n", outbound, outbound, outbound);
-        out.println("Watch it go:");
+        out.println("Watch it go, in the web console's Outbound and Tracking pages, or:");
         out.printf("  ./meshgate messages %s --search hello.txt   its MESH message id, tracking, history%n",
                 settings);
         out.printf("  ./meshgate status %s                        each mailbox, what needs a person%n", settings);
@@ -227,6 +229,8 @@ final class QuickstartCommand implements Callable<Integer> {
                 .append("outbound_rescan_interval: 1s\n")
                 .append("outbound_settle_time: 200ms\n")
                 .append("metrics:\n  port: 0\n")
+                // The web console on the loopback interface, on a free port; there it needs no sign-in.
+                .append("console:\n  port: 0\n")
                 .toString();
     }
 

@@ -1,18 +1,16 @@
 package meshgate.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import meshgate.gateway.ledger.Ledger;
 import meshgate.gateway.ledger.OpenLedger;
 import meshgate.gateway.ledger.OutboundRecord;
 import meshgate.gateway.ledger.OutboundState;
-import meshgate.gateway.store.ObjectInfo;
+import meshgate.gateway.ops.FailedFileRetry;
 import meshgate.gateway.store.ObjectStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,8 +32,6 @@ import picocli.CommandLine.Spec;
 final class RetryCommand implements Callable<Integer> {
     private static final String OUTBOUND = "outbound/";
     private static final String FAILED = "failed/";
-    /** The time a failed file's name takes when another of its name was in failed/ already. */
-    private static final Pattern ARCHIVE_STAMP = Pattern.compile("\\.\\d{4}-\\d\\d-\\d\\dT\\d{6}Z(-\\d+)?(?=\\.[^./]*$|$)");
 
     @Spec
     CommandSpec spec;
@@ -53,31 +49,18 @@ final class RetryCommand implements Callable<Integer> {
         try (OpenLedger opened = access.openLedger(); ObjectStore store = access.openStore()) {
             Ledger ledger = opened.ledger();
             OutboundRecord record = failedRecord(ledger);
-            String failedKey = failedObject(store, record);
-            Instant now = Instant.now();
-            String why = "retried by a person at " + now;
-            // Recorded before the file is back under outbound/, so the gateway finds the record QUEUED when it sees
-            // the file: a write after could land over the gateway's own progress.
-            OutboundRecord queued = ledger.updateOutbound(record.withState(OutboundState.QUEUED).withReason(why));
+            String given = file.startsWith("/") ? file.substring(1) : file;
+            FailedFileRetry.Retried retried;
             try {
-                store.moveNew(failedKey, record.objectKey());
-            } catch (IOException | RuntimeException e) {
-                ledger.updateOutbound(queued.withState(OutboundState.FAILED).withReason(record.reason()));
-                throw e;
+                retried = new FailedFileRetry(store, ledger, Clock.systemUTC()).retry(record.id(),
+                        Optional.of(given).filter(k -> k.startsWith(FAILED)), "a person");
+            } catch (FailedFileRetry.RefusedException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
             }
-            store.delete(failedKey + ".reason.txt");
-            ObjectInfo back = store.stat(record.objectKey()).orElseThrow();
-            if (!(back.size() == record.size() && back.lastModified().toEpochMilli()
-                    == record.lastModified().toEpochMilli())) {
-                // The store gave the moved file a new modification time (S3 copies): the gateway records it as a new
-                // version, so this record is done with.
-                ledger.updateOutbound(queued.withState(OutboundState.SUPERSEDED)
-                        .withReason(why + "; sent as a new version of " + record.objectKey()));
-            }
-            out.printf("Moved %s back to %s; ledger record %d is QUEUED (%s).%n", failedKey, record.objectKey(),
-                    record.id(), why);
+            out.printf("Moved %s back to %s; ledger record %d is QUEUED (%s).%n", retried.failedKey(),
+                    retried.outboundKey(), retried.recordId(), retried.reason());
             out.printf("The gateway sends it within outbound_rescan_interval; follow it with: meshgate messages "
-                    + "--search %s%n", record.objectKey());
+                    + "--search %s%n", retried.outboundKey());
         }
         out.flush();
         return 0;
@@ -118,37 +101,8 @@ final class RetryCommand implements Callable<Integer> {
     static String outboundKey(String given) {
         String key = given.startsWith("/") ? given.substring(1) : given;
         if (key.startsWith(FAILED)) {
-            return OUTBOUND + ARCHIVE_STAMP.matcher(key.substring(FAILED.length())).replaceFirst("");
+            return FailedFileRetry.outboundKeyOf(key);
         }
         return key.startsWith(OUTBOUND) ? key : OUTBOUND + key;
-    }
-
-    /**
-     * Where the failed file is under failed/: the key given, when it was a failed/ key; else the file of the same
-     * name, or one kept beside it with its archive time, of the record's size; the one with the record's modification
-     * time first.
-     */
-    private String failedObject(ObjectStore store, OutboundRecord record) throws IOException {
-        String wanted = FAILED + record.objectKey().substring(OUTBOUND.length());
-        if (file.startsWith(FAILED) || file.startsWith("/" + FAILED)) {
-            String given = file.startsWith("/") ? file.substring(1) : file;
-            return store.stat(given).map(ObjectInfo::key).orElseThrow(() -> new IllegalArgumentException(
-                    "no file " + given + " in the store"));
-        }
-        int slash = wanted.lastIndexOf('/');
-        String folder = wanted.substring(0, slash + 1);
-        List<ObjectInfo> candidates = store.list(folder).stream()
-                .filter(o -> o.key().lastIndexOf('/') == slash)
-                .filter(o -> ARCHIVE_STAMP.matcher(o.key()).replaceFirst("").equals(wanted))
-                .filter(o -> o.size() == record.size())
-                .sorted(Comparator.comparing((ObjectInfo o) -> o.lastModified().toEpochMilli()
-                                != record.lastModified().toEpochMilli())
-                        .thenComparing(ObjectInfo::lastModified, Comparator.reverseOrder()))
-                .toList();
-        Optional<ObjectInfo> found = candidates.stream().findFirst();
-        return found.map(ObjectInfo::key).orElseThrow(() -> new IllegalArgumentException("ledger record "
-                + record.id() + " of " + record.objectKey() + " is FAILED but no file of its size is at " + wanted
-                + " (nor beside it with its archive time): give its key under failed/, or drop it under outbound/ "
-                + "again"));
     }
 }

@@ -46,6 +46,16 @@ class QuickstartStaysUpTest {
             assertThat(status.out()).contains("Mailbox X26ABC1", "Mailbox X26ABC2", "handshake:     ok at ",
                     "at the last poll", "Nothing needs a person.");
 
+            // The web console it prints shows the same file.
+            java.util.regex.Matcher console = java.util.regex.Pattern.compile("Web console: (http://127\\.0\\.0\\.1:\\d+/)")
+                    .matcher(quickstart.output());
+            assertThat(console.find()).as(quickstart.output()).isTrue();
+            var http = java.net.http.HttpClient.newHttpClient();
+            var page = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(console.group(1)
+                    + "search?q=hello.txt")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("hello.txt", hello.path("message_id").asText());
+
             assertThat(quickstart.stop(Duration.ofSeconds(90))).as(quickstart.output()).isTrue();
             assertThat(quickstart.output()).contains("Stopping the gateway and the sandbox...", "Stopped.");
         }

@@ -66,15 +66,26 @@ public final class FailedFileRetry {
      *     its outbound key: nothing is changed
      */
     public Retried retry(long outboundRecordId, String who) throws IOException {
+        return retry(outboundRecordId, Optional.empty(), who);
+    }
+
+    /**
+     * As {@link #retry(long, String)}, with the file under failed/ named by the person ({@code failedKey}) rather than
+     * found by the record's name and size.
+     */
+    public Retried retry(long outboundRecordId, Optional<String> failedKey, String who) throws IOException {
         OutboundRecord record = ledger.findOutbound(outboundRecordId).orElseThrow(() ->
                 new RefusedException("there is no outbound record " + outboundRecordId + " in the ledger"));
         if (record.state() != OutboundState.FAILED) {
             throw new RefusedException(record.objectKey() + " (record " + record.id() + ") is " + record.state()
                     + ", not FAILED: only a failed file is sent again this way");
         }
-        String failedKey = failedObject(record).orElseThrow(() -> new RefusedException("record " + record.id()
-                + " of " + record.objectKey() + " is FAILED, but no file of its size is under failed/ by its name "
-                + "(nor beside it with its archive time): it may have been moved or sent again already"));
+        String found = failedKey.isPresent() ? store.stat(failedKey.get()).map(ObjectInfo::key).orElseThrow(() ->
+                new RefusedException("no file " + failedKey.get() + " in the store"))
+                : failedObject(record).orElseThrow(() -> new RefusedException("record " + record.id()
+                        + " of " + record.objectKey() + " is FAILED, but no file of its size is under failed/ by its "
+                        + "name (nor beside it with its archive time): it may have been moved or sent again "
+                        + "already"));
         if (store.stat(record.objectKey()).isPresent()) {
             throw new RefusedException("another file is at " + record.objectKey() + " already: move it away first");
         }
@@ -84,7 +95,7 @@ public final class FailedFileRetry {
         // file: a write after that could land over the gateway's own progress.
         OutboundRecord queued = ledger.updateOutbound(record.withState(OutboundState.QUEUED).withReason(why));
         try {
-            store.moveNew(failedKey, record.objectKey());
+            store.moveNew(found, record.objectKey());
         } catch (FileAlreadyExistsException e) {
             ledger.updateOutbound(queued.withState(OutboundState.FAILED).withReason(record.reason()));
             throw new RefusedException("another file is at " + record.objectKey() + " already: move it away first");
@@ -92,7 +103,7 @@ public final class FailedFileRetry {
             ledger.updateOutbound(queued.withState(OutboundState.FAILED).withReason(record.reason()));
             throw e;
         }
-        store.delete(failedKey + REASON_SUFFIX);
+        store.delete(found + REASON_SUFFIX);
         Optional<ObjectInfo> back = store.stat(record.objectKey());
         if (back.isPresent() && !(back.get().size() == record.size()
                 && back.get().lastModified().toEpochMilli() == record.lastModified().toEpochMilli())) {
@@ -101,9 +112,14 @@ public final class FailedFileRetry {
             ledger.updateOutbound(queued.withState(OutboundState.SUPERSEDED)
                     .withReason(why + "; sent as a new version of " + record.objectKey()));
         }
-        LOG.info("outbound_retried id={} key={} failed_key={} by=\"{}\"", record.id(), record.objectKey(), failedKey,
+        LOG.info("outbound_retried id={} key={} failed_key={} by=\"{}\"", record.id(), record.objectKey(), found,
                 who);
-        return new Retried(record.id(), failedKey, record.objectKey(), why);
+        return new Retried(record.id(), found, record.objectKey(), why);
+    }
+
+    /** The key under outbound/ a file under failed/ came from: its name without the archive time it may have taken. */
+    public static String outboundKeyOf(String failedKey) {
+        return OUTBOUND + ARCHIVE_STAMP.matcher(failedKey.substring(FAILED.length())).replaceFirst("");
     }
 
     /**
