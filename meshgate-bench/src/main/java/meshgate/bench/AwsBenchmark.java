@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,10 +28,6 @@ import meshgate.gateway.store.ObjectWriter;
 import meshgate.gateway.store.S3ObjectStore;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -47,8 +42,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * messages/s, drop-to-inbound latency p50/p99, invocations, and the first invocation of an execution environment.
  */
 final class AwsBenchmark {
-    private static final String KEY = "bench-access";
-    private static final String SECRET = "bench-secret";
+    private static final String KEY = LocalS3.KEY;
+    private static final String SECRET = LocalS3.SECRET;
     private static final String REGION = "eu-west-2";
     /** Execution environments per queue-fed function: the module's get_message_max_concurrency default is 10. */
     private static final int ENVIRONMENTS = 4;
@@ -59,15 +54,8 @@ final class AwsBenchmark {
     }
 
     static Report run(Path dir, int count) throws Exception {
-        BlobStoreContext blobs = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
-                .overrides(new Properties()).build(BlobStoreContext.class);
-        S3Proxy s3 = S3Proxy.builder().blobStore(blobs.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, KEY, SECRET).build();
-        s3.start();
-        while (!"STARTED".equals(s3.getState())) {
-            Thread.sleep(10);
-        }
-        URI s3Endpoint = URI.create("http://127.0.0.1:" + s3.getPort());
+        LocalS3 s3 = LocalS3.start();
+        URI s3Endpoint = s3.endpoint();
         SQSRestServer elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();
         URI sqsEndpoint = URI.create("http://127.0.0.1:" + elasticMq.waitUntilStarted().localAddress().getPort());
         try (Dynalite dynamo = Dynalite.start(dir.resolve("dynalite.log"));
@@ -80,7 +68,7 @@ final class AwsBenchmark {
             Report report = new Report("serverless functions vs the long-running gateway (" + count
                     + " objects of 1-10 KiB, S3 and DynamoDB)");
 
-            blobs.getBlobStore().createContainerInLocation(null, "gateway");
+            s3.createBucket("gateway");
             Deliveries viaGateway = new Deliveries();
             long gatewayStart;
             Deliveries.Settling gatewaySettled;
@@ -98,7 +86,7 @@ final class AwsBenchmark {
             }
             double gatewayRate = gatewayOutcome.unique() / gatewaySettled.secondsSince(gatewayStart);
 
-            blobs.getBlobStore().createContainerInLocation(null, "functions");
+            s3.createBucket("functions");
             String sendQueue = sqs.createQueue(b -> b.queueName("bench-send")).queueUrl();
             String fetchQueue = sqs.createQueue(b -> b.queueName("bench-fetch")).queueUrl();
             Path config = LocalMesh.writeSettings(Files.createDirectories(dir.resolve("functions"))
@@ -146,8 +134,7 @@ final class AwsBenchmark {
             return report;
         } finally {
             elasticMq.stopAndWait();
-            s3.stop();
-            blobs.close();
+            s3.close();
         }
     }
 
@@ -353,7 +340,7 @@ final class AwsBenchmark {
 
     private static S3ObjectStore store(URI endpoint, String bucket) {
         return S3ObjectStore.builder().bucket(bucket).endpoint(endpoint).region("us-east-1").pathStyle(true)
-                .credentials(KEY, SECRET).build();
+                .credentials(LocalS3.KEY, LocalS3.SECRET).build();
     }
 
     /**

@@ -12,17 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import meshgate.aws.ledger.DynamoDbSettings;
-import java.util.Properties;
 import meshgate.client.MeshClient;
 import meshgate.client.MeshTls;
 import meshgate.gateway.Gateway;
 import meshgate.gateway.config.GatewayConfigLoader;
 import meshgate.gateway.store.ObjectWriter;
 import meshgate.gateway.store.S3ObjectStore;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
 
 /**
  * Gateway nodes sharing an S3 bucket (S3Proxy) and a PostgreSQL ledger (embedded) or a DynamoDB ledger (a table on
@@ -30,8 +25,8 @@ import org.jclouds.blobstore.BlobStoreContext;
  * in the same run.
  */
 final class ClusterBenchmark {
-    private static final String KEY = "bench-access";
-    private static final String SECRET = "bench-secret";
+    private static final String KEY = LocalS3.KEY;
+    private static final String SECRET = LocalS3.SECRET;
 
     private ClusterBenchmark() {
     }
@@ -77,15 +72,8 @@ final class ClusterBenchmark {
 
     /** With {@code dynamoDb} present the nodes share a DynamoDB ledger, otherwise PostgreSQL. */
     static Report run(Path dir, int count, Optional<DynamoDb> dynamoDb) throws Exception {
-        BlobStoreContext blobs = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
-                .overrides(new Properties()).build(BlobStoreContext.class);
-        S3Proxy s3 = S3Proxy.builder().blobStore(blobs.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, KEY, SECRET).build();
-        s3.start();
-        while (!"STARTED".equals(s3.getState())) {
-            Thread.sleep(10);
-        }
-        URI endpoint = URI.create("http://127.0.0.1:" + s3.getPort());
+        LocalS3 s3 = LocalS3.start();
+        URI endpoint = s3.endpoint();
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
                 LocalMesh mesh = new LocalMesh(dir, b -> { });
                 MeshClient recipient = client(mesh, "X26ABC2")) {
@@ -94,7 +82,7 @@ final class ClusterBenchmark {
             double single = 0;
             for (int nodes : new int[] {1, 3}) {
                 String name = "nodes" + nodes;
-                blobs.getBlobStore().createContainerInLocation(null, name);
+                s3.createBucket(name);
                 try (Connection connection = postgres.getPostgresDatabase().getConnection();
                         Statement statement = connection.createStatement()) {
                     statement.execute("CREATE DATABASE " + name);
@@ -142,8 +130,7 @@ final class ClusterBenchmark {
             }
             return report;
         } finally {
-            s3.stop();
-            blobs.close();
+            s3.close();
         }
     }
 
@@ -167,7 +154,7 @@ final class ClusterBenchmark {
 
     private static S3ObjectStore store(URI endpoint, String bucket) {
         return S3ObjectStore.builder().bucket(bucket).endpoint(endpoint).region("us-east-1").pathStyle(true)
-                .credentials(KEY, SECRET).build();
+                .credentials(LocalS3.KEY, LocalS3.SECRET).build();
     }
 
     private static Path config(LocalMesh mesh, Path dir, String bucket, int node, URI endpoint, String ledger)

@@ -179,15 +179,26 @@ class LambdaHandlersTest {
      */
     private static String mapping(LambdaFixture.Deployment deployment, String queue, Class<?> handler,
             Duration remaining) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + FUNCTION_HEAP, "-cp", System.getProperty("java.class.path"), LocalLambda.class.getName(),
-                "--queue", queue, handler.getName(), Long.toString(remaining.toMillis())).redirectErrorStream(true);
-        builder.environment().putAll(deployment.environment());
-        Process process = builder.start();
+        Process process = localLambda(deployment, "--queue", queue, handler.getName(),
+                Long.toString(remaining.toMillis()));
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as("the mapping's process ended well; it printed:%n%s", output).isZero();
         assertThat(output).doesNotContain("OutOfMemoryError").contains("queue_quiet");
         return output;
+    }
+
+    /**
+     * {@link LocalLambda} in a process of its own with the deployment's environment and {@value #FUNCTION_HEAP} of
+     * heap, its output and errors on one stream.
+     */
+    private static Process localLambda(LambdaFixture.Deployment deployment, String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + FUNCTION_HEAP,
+                "-cp", System.getProperty("java.class.path"), LocalLambda.class.getName()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(deployment.environment());
+        return builder.start();
     }
 
     private static int invocations(String output) {
@@ -261,12 +272,8 @@ class LambdaHandlersTest {
         assertThat(messages).hasSize(1);
         Path event = Files.write(dir.resolve("event-" + System.nanoTime() + ".json"), LocalLambda.sqsEvent(messages,
                 "arn:aws:sqs:eu-west-2:000000000000:queue"));
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), LocalLambda.class.getName(),
-                handler.getName(), event.toString(), Long.toString(FULL_TIME.toMillis()))
-                .redirectErrorStream(true);
-        builder.environment().putAll(deployment.environment());
-        Process process = builder.start();
+        Process process = localLambda(deployment, handler.getName(), event.toString(),
+                Long.toString(FULL_TIME.toMillis()));
         StringBuilder seen = new StringBuilder();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
