@@ -54,6 +54,7 @@ final class AwsBenchmark {
     }
 
     static Report run(Path dir, int count) throws Exception {
+        Files.createDirectories(dir);
         LocalS3 s3 = LocalS3.start();
         URI s3Endpoint = s3.endpoint();
         SQSRestServer elasticMq = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().start();

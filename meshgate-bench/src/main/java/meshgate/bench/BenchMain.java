@@ -40,6 +40,9 @@ public final class BenchMain {
                                      the nodes share a DynamoDB ledger instead: a table per round, deleted after,
                                      on a DynamoDB-API server such as dynalite (URL, e.g. http://localhost:4567),
                                      or on AWS with the default credentials when no URL is given (billed)
+              open-loop [--rate R] [--seconds S]   R messages/s (default 50) offered for S seconds (default 60)
+                                     at fixed times, whatever became of the earlier ones: p50/p99 latency from
+                                     outbound/ to inbound/ with a 1 s poll interval (goal: p99 under 2 s)
               aws [--count N]        N objects (default 1000) through the serverless deployment's functions,
                                      driven as Lambda drives them (SQS event source mappings, scheduled poll,
                                      remaining time per invocation), and through the long-running gateway, both on
@@ -83,6 +86,7 @@ public final class BenchMain {
                     reports.add(BadInputBenchmark.malformedResponses(dir.resolve("bad"), quick ? 100 : 1000));
                     reports.add(ClusterBenchmark.run(dir.resolve("cluster"), quick ? 200 : 2000));
                     reports.add(AwsBenchmark.run(dir.resolve("aws"), quick ? 100 : 1000));
+                    reports.add(GatewayBenchmarks.openLoop(dir.resolve("open-loop"), quick ? 20 : 50, quick ? 15 : 60));
                     System.out.printf("%nall parts took %.0f s%n", (System.nanoTime() - start) / 1e9);
                 }
                 case "small-messages" -> reports.add(GatewayBenchmarks.smallMessages(dir, intOption(rest, "--count", 10_000)));
@@ -93,6 +97,8 @@ public final class BenchMain {
                         intOption(rest, "--kills", 10)));
                 case "cluster" -> reports.add(ClusterBenchmark.run(dir, intOption(rest, "--count", 2000),
                         dynamoDb(rest)));
+                case "open-loop" -> reports.add(GatewayBenchmarks.openLoop(dir, intOption(rest, "--rate", 50),
+                        intOption(rest, "--seconds", 60)));
                 case "aws" -> reports.add(AwsBenchmark.run(dir, intOption(rest, "--count", 1000)));
                 case "bad-input" -> {
                     reports.add(BadInputBenchmark.run(dir));

@@ -105,18 +105,22 @@ final class Deliveries {
         Files.createDirectories(outbound);
         Random random = new Random(seed);
         for (int i = 0; i < count; i++) {
-            String localId = "bench-" + seed + "-" + i;
-            byte[] content = new byte[1024 + random.nextInt(9 * 1024)];
-            random.nextBytes(content);
-            Path target = outbound.resolve(localId + ".dat");
-            Files.writeString(target.resolveSibling(localId + ".dat.meta.json"), "{\"mex-from\": \"" + from
-                    + "\", \"mex-to\": \"" + to + "\", \"mex-workflowid\": \"TEST_WORKFLOW\", \"mex-localid\": \""
-                    + localId + "\"}", StandardCharsets.UTF_8);
-            Path hidden = target.resolveSibling("." + localId + ".writing");
-            Files.write(hidden, content);
-            Files.move(hidden, target);
-            expect(localId, content);
+            dropOne(outbound, from, to, "bench-" + seed + "-" + i, random);
         }
+    }
+
+    /** Drops one file of 1–10 KiB, its metadata first, the file under a hidden name then renamed into place. */
+    void dropOne(Path outbound, String from, String to, String localId, Random random) throws IOException {
+        byte[] content = new byte[1024 + random.nextInt(9 * 1024)];
+        random.nextBytes(content);
+        Path target = outbound.resolve(localId + ".dat");
+        Files.writeString(target.resolveSibling(localId + ".dat.meta.json"), "{\"mex-from\": \"" + from
+                + "\", \"mex-to\": \"" + to + "\", \"mex-workflowid\": \"TEST_WORKFLOW\", \"mex-localid\": \""
+                + localId + "\"}", StandardCharsets.UTF_8);
+        Path hidden = target.resolveSibling("." + localId + ".writing");
+        Files.write(hidden, content);
+        Files.move(hidden, target);
+        expect(localId, content);
     }
 
     /** Records a message the caller put in an outbound store itself. */

@@ -61,6 +61,48 @@ final class GatewayBenchmarks {
         }
     }
 
+    /**
+     * Messages offered at a fixed rate, well under capacity, for a fixed time (open loop: each drop at its own time,
+     * whatever became of the ones before): latency from the drop to the stored file, p50 and p99, with the receiver
+     * polling every second. The goal is a p99 under 2 s.
+     */
+    static Report openLoop(Path dir, int perSecond, int seconds) throws Exception {
+        try (LocalMesh mesh = new LocalMesh(dir, b -> { })) {
+            Deliveries deliveries = new Deliveries();
+            Deliveries.Settling settling;
+            long late = 0;
+            try (Gateway sender = mesh.gateway("X26ABC1", SENDER_SETTINGS);
+                    Gateway receiver = mesh.gateway("X26ABC2", RECEIVER_SETTINGS)) {
+                Path outbound = Files.createDirectories(outbound(mesh));
+                Random random = new Random(3);
+                long interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
+                long start = System.nanoTime();
+                int count = perSecond * seconds;
+                for (int i = 0; i < count; i++) {
+                    long due = start + i * interval;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    } else if (-wait > interval) {
+                        late++;
+                    }
+                    deliveries.dropOne(outbound, "X26ABC1", "X26ABC2", "open-" + i, random);
+                }
+                settling = deliveries.settle(probe(mesh, deliveries));
+            }
+            Deliveries.Outcome outcome = deliveries.collect(mesh, "X26ABC1", "X26ABC2");
+            long p99 = outcome.percentile(99);
+            Report report = new Report("open loop (" + perSecond + " messages/s offered for " + seconds
+                    + " s, 1-10 KiB, 2 gateways)");
+            report.row("latency p50 / p99 (outbound/ to inbound/)", outcome.percentile(50) + " ms / " + p99 + " ms");
+            report.row("latency max", (outcome.latenciesMs().length == 0 ? -1
+                    : outcome.latenciesMs()[outcome.latenciesMs().length - 1]) + " ms");
+            report.row("goal p99 < 2000 ms with a 1 s poll interval", p99 >= 0 && p99 < 2000 ? "met" : "not met");
+            report.row("drops more than one interval late (the harness fell behind)", Long.toString(late));
+            return report.settling(settling).outcome(outcome);
+        }
+    }
+
     private static Path outbound(LocalMesh mesh) {
         return mesh.root("X26ABC1").resolve("outbound");
     }
