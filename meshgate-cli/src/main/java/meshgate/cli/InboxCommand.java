@@ -1,6 +1,5 @@
 package meshgate.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -36,7 +35,6 @@ import picocli.CommandLine.Spec;
             "  done"
         })
 final class InboxCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -79,7 +77,7 @@ final class InboxCommand implements Callable<Integer> {
         if (json) {
             // MESH's own shape, so that scripts written against MESH's answers read it unchanged; no links.next,
             // since every page has been followed.
-            ObjectNode result = JSON.createObjectNode();
+            ObjectNode result = CliJson.mapper().createObjectNode();
             ArrayNode messages = result.putArray("messages");
             ids.forEach(messages::add);
             // As MESH writes it: only the query that differs from the defaults (max_results 500, no filter)
@@ -93,7 +91,7 @@ final class InboxCommand implements Callable<Integer> {
             result.putObject("links").put("self", "/messageexchange/" + mailbox + "/inbox"
                     + (selfQuery.isEmpty() ? "" : "?" + String.join("&", selfQuery)));
             result.put("approx_inbox_count", approximateCount);
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            out.println(CliJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
         } else {
             ids.forEach(out::println);
             spec.commandLine().getErr().printf("%d message%s listed in %s's inbox (MESH's approximate count: %d)%n",

@@ -23,11 +23,23 @@ public final class Main {
                 .setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors)
                 .setExecutionStrategy(parseResult -> {
-                    CommandLogging.setUp(parseResult, environment.variables());
+                    // --version and --help log nothing: no settings file read, no logging backend started.
+                    if (!helpOrVersion(parseResult)) {
+                        CommandLogging.setUp(parseResult, environment.variables());
+                    }
                     return new CommandLine.RunLast().execute(parseResult);
                 });
         describeExitCodes(commandLine);
         return commandLine;
+    }
+
+    private static boolean helpOrVersion(CommandLine.ParseResult parseResult) {
+        for (CommandLine.ParseResult part = parseResult; part != null; part = part.subcommand()) {
+            if (part.isUsageHelpRequested() || part.isVersionHelpRequested()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void describeExitCodes(CommandLine commandLine) {

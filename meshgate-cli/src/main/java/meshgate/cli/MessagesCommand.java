@@ -1,6 +1,5 @@
 package meshgate.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -43,7 +42,6 @@ import picocli.CommandLine.Spec;
                     + "listed, downloading, stored, acknowledged, failed."
         })
 final class MessagesCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.regex.Pattern AGO = java.util.regex.Pattern.compile("(\\d{1,9})([smhd])");
 
     @Spec
@@ -93,11 +91,11 @@ final class MessagesCommand implements Callable<Integer> {
         List<MessageView> shown = found.stream().limit(Math.max(limit, 1)).toList();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectNode root = JSON.createObjectNode();
+            ObjectNode root = CliJson.mapper().createObjectNode();
             root.put("count", found.size());
             ArrayNode messages = root.putArray("messages");
-            shown.forEach(m -> messages.add(m.toJson(JSON)));
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+            shown.forEach(m -> messages.add(m.toJson(CliJson.mapper())));
+            out.println(CliJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(root));
         } else if (found.isEmpty()) {
             out.println("No messages match.");
         } else if (found.size() == 1) {

@@ -1,6 +1,5 @@
 package meshgate.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
@@ -39,7 +38,6 @@ import picocli.CommandLine.Spec;
         })
 final class StatusCommand implements Callable<Integer> {
     static final int NEEDS_A_PERSON = 4;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -83,7 +81,7 @@ final class StatusCommand implements Callable<Integer> {
         Report report = access.read(ledger -> report(ledger, mailboxes));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()));
+            out.println(CliJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()));
         } else {
             report.print(out);
         }
@@ -168,7 +166,7 @@ final class StatusCommand implements Callable<Integer> {
         }
 
         ObjectNode toJson() {
-            ObjectNode root = JSON.createObjectNode();
+            ObjectNode root = CliJson.mapper().createObjectNode();
             root.put("needs_a_person", needsAPerson());
             root.put("queued", queued);
             ArrayNode list = root.putArray("mailboxes");

@@ -1,6 +1,5 @@
 package meshgate.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -29,7 +28,6 @@ import picocli.CommandLine.Spec;
                     + "--json."
         })
 final class TrackCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -63,9 +61,9 @@ final class TrackCommand implements Callable<Integer> {
         put(fields, "expiry_time", info.expiryTime());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectNode node = JSON.createObjectNode();
+            ObjectNode node = CliJson.mapper().createObjectNode();
             fields.forEach(node::put);
-            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+            out.println(CliJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
         } else {
             fields.forEach((name, value) -> out.println(name + ": " + value));
         }
