@@ -137,13 +137,8 @@ class LambdaHandlersTest {
         LambdaFixture.Deployment deployment = fixture.deploy(Duration.ofSeconds(30), Map.of(
                 "MESHGATE_CHUNK_SIZE", "100000000", "MESHGATE_NEVER_COMPRESS", "true"), "");
         long size = 1L << 30;
-        Path file = dir.resolve("one-gib.bin");
-        String sha256 = LambdaFixture.randomFile(file, size, 20261207L);
         String key = "outbound/" + SENDER + "/one-gib.bin";
-        fixture.putOutbound(deployment.bucket(), key, RequestBody.fromFile(file));
-        Files.delete(file);
-        String created = objectCreatedEvent(deployment, key);
-        fixture.sqs.sendMessage(b -> b.queueUrl(deployment.sendQueue()).messageBody(created));
+        String sha256 = dropRandom(deployment, key, size, 20261207L);
 
         try (PollHandler poll = new PollHandler(deployment.environment());
                 DynamoDbLedger ledger = ledger(deployment);
@@ -217,13 +212,8 @@ class LambdaHandlersTest {
                 "outbound_lease: 35s", "mesh_connect_timeout: 2s", "mesh_read_timeout: 4s",
                 "mesh_retry_max_elapsed: 2s"));
         long size = 200_000_000L;
-        Path file = dir.resolve("killed.bin");
-        String sha256 = LambdaFixture.randomFile(file, size, 7L);
         String key = "outbound/" + SENDER + "/killed.bin";
-        fixture.putOutbound(deployment.bucket(), key, RequestBody.fromFile(file));
-        Files.delete(file);
-        String created = objectCreatedEvent(deployment, key);
-        fixture.sqs.sendMessage(b -> b.queueUrl(deployment.sendQueue()).messageBody(created));
+        String sha256 = dropRandom(deployment, key, size, 7L);
 
         try (SendHandler send = new SendHandler(deployment.environment());
                 PollHandler poll = new PollHandler(deployment.environment());
@@ -306,6 +296,21 @@ class LambdaHandlersTest {
                     .isLessThan(STALL);
         }
         return invocations;
+    }
+
+    /**
+     * Puts {@code size} random bytes at {@code key} and announces them on the send queue as S3 would; returns their
+     * SHA-256.
+     */
+    private static String dropRandom(LambdaFixture.Deployment deployment, String key, long size, long seed)
+            throws Exception {
+        Path file = dir.resolve("drop-" + seed + ".bin");
+        String sha256 = LambdaFixture.randomFile(file, size, seed);
+        fixture.putOutbound(deployment.bucket(), key, RequestBody.fromFile(file));
+        Files.delete(file);
+        String created = objectCreatedEvent(deployment, key);
+        fixture.sqs.sendMessage(b -> b.queueUrl(deployment.sendQueue()).messageBody(created));
+        return sha256;
     }
 
     private static String objectCreatedEvent(LambdaFixture.Deployment deployment, String key) throws Exception {
