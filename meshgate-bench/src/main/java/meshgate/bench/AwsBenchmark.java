@@ -76,13 +76,13 @@ final class AwsBenchmark {
             try (Gateway gateway = Gateway.start(GatewayConfigLoader.load(LocalMesh.writeSettings(
                     Files.createDirectories(dir.resolve("gateway")).resolve("meshgate.yaml"),
                     settings(mesh, dir.resolve("gateway"), "gateway", s3Endpoint, dynamo.endpoint(), true)),
-                    LocalMesh.ENVIRONMENT)); S3ObjectStore bucket = store(s3Endpoint, "gateway")) {
+                    LocalMesh.ENVIRONMENT)); S3ObjectStore bucket = s3.store("gateway")) {
                 gatewayStart = System.nanoTime();
                 drop(bucket, "gateway", count, viaGateway, null);
                 gatewaySettled = viaGateway.settle(probe(bucket, viaGateway));
             }
             Deliveries.Outcome gatewayOutcome;
-            try (S3ObjectStore bucket = store(s3Endpoint, "gateway")) {
+            try (S3ObjectStore bucket = s3.store("gateway")) {
                 gatewayOutcome = viaGateway.collectStored(bucket, "X26ABC2", recipient, sender);
             }
             double gatewayRate = gatewayOutcome.unique() / gatewaySettled.secondsSince(gatewayStart);
@@ -102,7 +102,7 @@ final class AwsBenchmark {
             Functions functions = new Functions(sqs, sendQueue, fetchQueue, environment);
             long functionsStart;
             Deliveries.Settling functionsSettled;
-            try (S3ObjectStore bucket = store(s3Endpoint, "functions")) {
+            try (S3ObjectStore bucket = s3.store("functions")) {
                 functions.start();
                 functionsStart = System.nanoTime();
                 drop(bucket, "functions", count, viaFunctions, (key) -> sqs.sendMessage(b -> b.queueUrl(sendQueue)
@@ -112,7 +112,7 @@ final class AwsBenchmark {
                 functions.close();
             }
             Deliveries.Outcome functionsOutcome;
-            try (S3ObjectStore bucket = store(s3Endpoint, "functions")) {
+            try (S3ObjectStore bucket = s3.store("functions")) {
                 functionsOutcome = viaFunctions.collectStored(bucket, "X26ABC2", recipient, sender);
             }
             double functionsRate = functionsOutcome.unique() / functionsSettled.secondsSince(functionsStart);
@@ -337,11 +337,6 @@ final class AwsBenchmark {
         detail.putObject("object").put("key", key).put("sequencer", Long.toHexString(System.nanoTime()));
         detail.put("reason", "PutObject");
         return json.toString();
-    }
-
-    private static S3ObjectStore store(URI endpoint, String bucket) {
-        return S3ObjectStore.builder().bucket(bucket).endpoint(endpoint).region("us-east-1").pathStyle(true)
-                .credentials(LocalS3.KEY, LocalS3.SECRET).build();
     }
 
     /**

@@ -92,11 +92,11 @@ final class ClusterBenchmark {
                         "  type: postgresql", "  jdbc_url: " + postgres.getJdbcUrl("postgres", name),
                         "  user: postgres", ""));
                 Deliveries deliveries = new Deliveries();
-                put(endpoint, name, count, deliveries);
+                put(s3, name, count, deliveries);
                 long start = System.nanoTime();
                 List<Gateway> gateways = new ArrayList<>();
                 Deliveries.Settling settling;
-                try (S3ObjectStore bucket = store(endpoint, name)) {
+                try (S3ObjectStore bucket = s3.store(name)) {
                     for (int i = 1; i <= nodes; i++) {
                         gateways.add(Gateway.start(GatewayConfigLoader.load(config(mesh, dir, name, i, endpoint,
                                 ledger), LocalMesh.ENVIRONMENT)));
@@ -134,8 +134,8 @@ final class ClusterBenchmark {
         }
     }
 
-    private static void put(URI endpoint, String bucket, int count, Deliveries deliveries) throws Exception {
-        try (S3ObjectStore store = store(endpoint, bucket)) {
+    private static void put(LocalS3 s3, String bucket, int count, Deliveries deliveries) throws Exception {
+        try (S3ObjectStore store = s3.store(bucket)) {
             java.util.Random random = new java.util.Random(count);
             for (int i = 0; i < count; i++) {
                 byte[] content = new byte[1024 + random.nextInt(9 * 1024)];
@@ -150,11 +150,6 @@ final class ClusterBenchmark {
                 deliveries.expect(localId, content);
             }
         }
-    }
-
-    private static S3ObjectStore store(URI endpoint, String bucket) {
-        return S3ObjectStore.builder().bucket(bucket).endpoint(endpoint).region("us-east-1").pathStyle(true)
-                .credentials(LocalS3.KEY, LocalS3.SECRET).build();
     }
 
     private static Path config(LocalMesh mesh, Path dir, String bucket, int node, URI endpoint, String ledger)

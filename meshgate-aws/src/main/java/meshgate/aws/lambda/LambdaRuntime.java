@@ -39,15 +39,19 @@ public final class LambdaRuntime implements AutoCloseable {
         this.settings = settings;
         this.gateway = new Gateway(settings.gateway(), Clock.systemUTC());
         this.parts = gateway.parts();
-        this.sqs = sqsClient(settings, environment);
+        this.sqs = sqsClient(environment);
         LOG.info("lambda_runtime_ready node={} mailboxes={} bucket={}", settings.gateway().nodeId(),
                 parts.clients().keySet(), store().bucket());
     }
 
-    private static SqsClient sqsClient(LambdaSettings settings, Map<String, String> environment) {
+    /**
+     * A client of the queues, as the function's environment says: {@code AWS_REGION}, the credentials Lambda puts
+     * there (else the SDK's default chain), and {@code MESHGATE_SQS_ENDPOINT} for an SQS-API server other than AWS.
+     */
+    static SqsClient sqsClient(Map<String, String> environment) {
         SqsClientBuilder builder = SqsClient.builder().httpClientBuilder(Apache5HttpClient.builder());
-        settings.region().map(Region::of).ifPresent(builder::region);
-        settings.sqsEndpoint().map(URI::create).ifPresent(builder::endpointOverride);
+        text(environment.get("AWS_REGION")).map(Region::of).ifPresent(builder::region);
+        text(environment.get(LambdaSettings.SQS_ENDPOINT)).map(URI::create).ifPresent(builder::endpointOverride);
         String keyId = environment.get("AWS_ACCESS_KEY_ID");
         String secret = environment.get("AWS_SECRET_ACCESS_KEY");
         if (keyId != null && secret != null) {
@@ -56,6 +60,10 @@ public final class LambdaRuntime implements AutoCloseable {
                     ? AwsBasicCredentials.create(keyId, secret) : AwsSessionCredentials.create(keyId, secret, token)));
         }
         return builder.build();
+    }
+
+    private static java.util.Optional<String> text(String value) {
+        return java.util.Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
     }
 
     public LambdaSettings settings() {

@@ -25,8 +25,8 @@ import meshgate.gateway.config.GatewayConfigLoader;
  * laid under these. {@code MESHGATE_LAMBDA_TIME_RESERVE} (seconds, 30 by default) is the time each invocation keeps
  * back for recording its progress and queuing its continuation.
  */
-public record LambdaSettings(GatewayConfig gateway, String sendQueueUrl, String fetchQueueUrl,
-        Optional<String> sqsEndpoint, Optional<String> region, Duration timeReserve, int pageLimit) {
+public record LambdaSettings(GatewayConfig gateway, String sendQueueUrl, String fetchQueueUrl, Duration timeReserve,
+        int pageLimit) {
     static final String CONFIG = "MESHGATE_CONFIG";
     static final String SEND_QUEUE = "MESHGATE_SEND_QUEUE_URL";
     static final String FETCH_QUEUE = "MESHGATE_FETCH_QUEUE_URL";
@@ -89,8 +89,7 @@ public record LambdaSettings(GatewayConfig gateway, String sendQueueUrl, String 
         int pageLimit = text(environment, "MESHGATE_GET_MESSAGES_PAGE_LIMIT").map(s -> positive(
                 "MESHGATE_GET_MESSAGES_PAGE_LIMIT", s)).orElse(500);
         return new LambdaSettings(config, environment.getOrDefault(SEND_QUEUE, ""),
-                environment.getOrDefault(FETCH_QUEUE, ""), text(environment, SQS_ENDPOINT),
-                text(environment, "AWS_REGION"), reserve, pageLimit);
+                environment.getOrDefault(FETCH_QUEUE, ""), reserve, pageLimit);
     }
 
     private static ObjectNode readFile(String path) {

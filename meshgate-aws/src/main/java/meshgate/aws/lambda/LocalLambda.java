@@ -19,8 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -71,12 +69,7 @@ public final class LocalLambda {
 
     /** Runs the queue's event source mapping in this process until the queue stays empty. */
     private static void drain(String queueUrl, RequestStreamHandler handler, Duration remaining) {
-        Map<String, String> environment = System.getenv();
-        var builder = SqsClient.builder().httpClientBuilder(
-                software.amazon.awssdk.http.apache5.Apache5HttpClient.builder());
-        Optional.ofNullable(environment.get(LambdaSettings.SQS_ENDPOINT)).map(java.net.URI::create)
-                .ifPresent(builder::endpointOverride);
-        try (SqsClient sqs = builder.build()) {
+        try (SqsClient sqs = LambdaRuntime.sqsClient(System.getenv())) {
             int invocations = 0;
             long quietSince = System.nanoTime();
             while (System.nanoTime() - quietSince < Duration.ofSeconds(QUIET_SECONDS).toNanos()) {
