@@ -201,8 +201,13 @@ final class LargeMessageBenchmark {
 
     private static Process startSandbox(Path dir, LocalCertificates certificates) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), SandboxProcess.class.getName(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        // MESHGATE_SANDBOX_JAVA_OPTS: options for the sandbox's JVM, a flight recording for instance.
+        String options = System.getenv("MESHGATE_SANDBOX_JAVA_OPTS");
+        if (options != null && !options.isBlank()) {
+            command.addAll(List.of(options.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), SandboxProcess.class.getName(),
                 dir.resolve("sandbox-store").toString(), certificates.dir().toString(), certificates.passphrase()));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
