@@ -67,7 +67,7 @@ final class SandboxCommand implements Callable<Integer> {
     @Option(names = "--fault-rate", defaultValue = "0", description = "Share of requests to fail, 0 to 1 (default: ${DEFAULT-VALUE}).")
     double faultRate;
 
-    @Option(names = "--fault-kinds", split = ",", description = "Kinds of failure to inject (default: all): ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--fault-kinds", split = ",", description = "Kinds of failure to inject (default: all but STALL_MID_DOWNLOAD, which holds a connection until the client times out): ${COMPLETION-CANDIDATES}.")
     List<FaultKind> faultKinds;
 
     @Option(names = "--latency-ms", defaultValue = "0", description = "Delay added to every request (default: ${DEFAULT-VALUE}).")
@@ -123,7 +123,7 @@ final class SandboxCommand implements Callable<Integer> {
         if (expiryDays != null) {
             builder.messageExpiry(Duration.ofDays(expiryDays));
         }
-        FaultKind[] kinds = faultKinds == null ? FaultKind.values() : faultKinds.toArray(FaultKind[]::new);
+        FaultKind[] kinds = faultKinds == null ? FaultKind.unattended() : faultKinds.toArray(FaultKind[]::new);
         builder.faults(FaultSettings.failing(faultRate, kinds).withLatency(Duration.ofMillis(latencyMs)));
 
         CountDownLatch stopped = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
 import meshgate.protocol.ChunkRange;
 import meshgate.protocol.MeshHeaders;
 import okhttp3.Response;
@@ -89,6 +90,10 @@ public final class MessageInputStream extends InputStream {
         return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
+    /**
+     * Reads up to {@code len} bytes, filling {@code b} as far as the current chunk allows rather than returning each
+     * network read (a few kilobytes) on its own, so a caller writes in large pieces.
+     */
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         if (closed) {
@@ -97,17 +102,25 @@ public final class MessageInputStream extends InputStream {
         if (len == 0) {
             return 0;
         }
-        while (true) {
+        int filled = 0;
+        while (filled < len) {
             int read;
             try {
-                read = body.read(b, off, len);
+                read = body.read(b, off + filled, len - filled);
             } catch (IOException lost) {
+                if (filled > 0) {
+                    return filled;
+                }
                 reopenAfter(lost);
                 continue;
             }
             if (read > 0) {
                 positionInChunk += read;
-                return read;
+                filled += read;
+                continue;
+            }
+            if (filled > 0) {
+                return filled;
             }
             if (chunkLength >= 0 && positionInChunk < chunkLength) {
                 reopenAfter(new IOException("chunk " + chunk + " ended after " + positionInChunk + " of "
@@ -120,12 +133,17 @@ public final class MessageInputStream extends InputStream {
             open(chunk + 1, client.fetchChunk(messageId, chunk + 1));
             MeshClient.LOG.info("mesh_download_chunk message_id={} chunk={}/{}", messageId, chunk, totalChunks);
         }
+        return filled;
     }
 
     private void open(int number, Response next) {
         closeResponse();
         this.chunk = number;
         this.response = next;
+        // The socket's own read timeout (SO_TIMEOUT, which OkHttp sets to the client's read timeout) still ends a
+        // read from a peer gone silent. Okio's watchdog timeout on top of it costs a lock and a thread signal for
+        // every few kilobytes read, a sixth of a download's CPU, so it is switched off for this body.
+        next.body().source().timeout().timeout(0, TimeUnit.MILLISECONDS);
         this.body = next.body().byteStream();
         this.chunkLength = next.body().contentLength();
         this.positionInChunk = 0;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ class FaultToleranceTest {
             contentByLocalId.put("fault-" + i, content);
         }
 
-        fixture.sandbox.faults().update(FaultSettings.failing(0.10, FaultKind.values()));
+        fixture.sandbox.faults().update(FaultSettings.failing(0.10, FaultKind.unattended()));
         Map<String, String> messageIdByLocalId = new ConcurrentHashMap<>();
         try (MeshClient sender = fixture.client("X26ABC1")) {
             ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -70,7 +71,7 @@ class FaultToleranceTest {
         long sendFaults = fixture.sandbox.faults().totalInjected();
 
         // Receiving is sequential, so re-seeding makes its faults the same on every run.
-        fixture.sandbox.faults().update(FaultSettings.failing(0.10, FaultKind.values()).withSeed(2024));
+        fixture.sandbox.faults().update(FaultSettings.failing(0.10, FaultKind.unattended()).withSeed(2024));
         List<String> inbox;
         try (MeshClient recipient = fixture.client("X26ABC2")) {
             inbox = recipient.inbox();
@@ -112,6 +113,25 @@ class FaultToleranceTest {
 
             fixture.sandbox.faults().off();
             assertThat(fixture.sandbox.faults().injected(FaultKind.DROP_MID_DOWNLOAD) - before).isPositive();
+            assertThat(RoundTripTest.sha256(received)).isEqualTo(RoundTripTest.sha256(file));
+            recipient.acknowledge(sent.messageId());
+        }
+    }
+
+    @Test
+    void resumesADownloadWhoseServerFallsSilentMidChunkOnceTheReadTimeoutPasses() throws Exception {
+        Path file = RoundTripTest.generateInto(dir, 2L * SandboxFixture.CHUNK_SIZE + 77, "stall.dat");
+        try (MeshClient sender = fixture.client("X26ABC1");
+                MeshClient recipient = fixture.clientBuilder("X26ABC3").readTimeout(Duration.ofSeconds(1)).build()) {
+            SendResult sent = sender.send(OutboundMessage.to("X26ABC3", "TEST_WORKFLOW2").build(), file);
+            fixture.sandbox.faults().failNext("GET", "/messageexchange/X26ABC3/inbox/" + sent.messageId() + "/2",
+                    FaultKind.STALL_MID_DOWNLOAD);
+            long before = fixture.sandbox.faults().injected(FaultKind.STALL_MID_DOWNLOAD);
+
+            Path received = dir.resolve("stall-received.dat");
+            recipient.download(sent.messageId(), received, false);
+
+            assertThat(fixture.sandbox.faults().injected(FaultKind.STALL_MID_DOWNLOAD) - before).isEqualTo(1);
             assertThat(RoundTripTest.sha256(received)).isEqualTo(RoundTripTest.sha256(file));
             recipient.acknowledge(sent.messageId());
         }

@@ -5,10 +5,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import meshgate.sandbox.fault.FaultKind;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.handler.AbstractHandler;
 import org.slf4j.Logger;
@@ -156,6 +158,12 @@ public final class MeshApiHandler extends AbstractHandler {
             writeHalfThenDrop(base, response, reply);
             return 0;
         }
+        if (fault == FaultKind.STALL_MID_DOWNLOAD && reply.successful() && reply.body() != null
+                && reply.body().length() > 0) {
+            ctx.faults().count(fault);
+            writeHalfThenStall(base, response, reply);
+            return 0;
+        }
         if (fault == FaultKind.MALFORMED_JSON && reply.successful() && reply.body() != null
                 && reply.body().length() > 1) {
             ctx.faults().count(fault);
@@ -231,6 +239,33 @@ public final class MeshApiHandler extends AbstractHandler {
             // the planned cut
         }
         out.flush();
+        drop(base);
+    }
+
+    private static final Duration LONGEST_STALL = Duration.ofMinutes(5);
+
+    /** Half the body, then silence with the connection open until the peer closes it or the sandbox stops. */
+    private void writeHalfThenStall(Request base, HttpServletResponse response, Reply reply) throws IOException {
+        long length = reply.body().length();
+        response.setStatus(reply.status());
+        reply.headers().forEach(response::setHeader);
+        response.setContentLengthLong(length);
+        OutputStream out = response.getOutputStream();
+        try {
+            reply.body().writeTo(new CutOff(out, length / 2));
+        } catch (CutOff.Reached e) {
+            // the planned cut
+        }
+        out.flush();
+        long until = System.nanoTime() + LONGEST_STALL.toNanos();
+        EndPoint endPoint = base.getHttpChannel().getEndPoint();
+        try {
+            while (endPoint.isOpen() && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         drop(base);
     }
 

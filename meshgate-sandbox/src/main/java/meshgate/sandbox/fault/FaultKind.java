@@ -14,6 +14,11 @@ public enum FaultKind {
     DROP_AFTER_PROCESSING,
     /** For message downloads: send the headers and half the body, then close the connection. */
     DROP_MID_DOWNLOAD,
+    /**
+     * For message downloads: send the headers and half the body, then go silent with the connection open, as a peer
+     * that stops answering does, until the client closes it (or for five minutes). Only a read timeout ends it.
+     */
+    STALL_MID_DOWNLOAD,
     /** For JSON answers: do the work, then answer 200 with JSON cut off in the middle. */
     MALFORMED_JSON,
     /** For message downloads: answer with a {@code mex-chunk-range} that is not {@code n:N}. */
@@ -22,6 +27,14 @@ public enum FaultKind {
     WRONG_CONTENT_LENGTH,
     /** Do the work, then answer 503 as if it had failed: the client cannot tell whether it happened. */
     HTTP_503_AFTER_PROCESSING;
+
+    /**
+     * Every kind but {@link #STALL_MID_DOWNLOAD}, which holds a connection until the client's read timeout (minutes by
+     * default) and so is only injected when asked for by name.
+     */
+    public static FaultKind[] unattended() {
+        return java.util.Arrays.stream(values()).filter(kind -> kind != STALL_MID_DOWNLOAD).toArray(FaultKind[]::new);
+    }
 
     /** The faults a MESH client meets on a bad network or a failing server. */
     public static FaultKind[] transport() {
@@ -37,7 +50,7 @@ public enum FaultKind {
     /** True when this kind can apply to a request; some only to downloads, some only to JSON answers. */
     public boolean appliesTo(boolean download) {
         return switch (this) {
-            case DROP_MID_DOWNLOAD, BAD_CHUNK_RANGE -> download;
+            case DROP_MID_DOWNLOAD, STALL_MID_DOWNLOAD, BAD_CHUNK_RANGE -> download;
             case MALFORMED_JSON -> !download;
             default -> true;
         };

@@ -30,9 +30,10 @@ public record FaultSettings(double failureRate, Duration latency, Set<FaultKind>
         return new FaultSettings(0, Duration.ZERO, EnumSet.allOf(FaultKind.class), DEFAULT_SEED);
     }
 
-    /** {@code rate} of requests fail with one of {@code kinds} (all kinds when none are given). */
+    /** {@code rate} of requests fail with one of {@code kinds} ({@link FaultKind#unattended()} when none are given). */
     public static FaultSettings failing(double rate, FaultKind... kinds) {
-        Set<FaultKind> chosen = kinds.length == 0 ? EnumSet.allOf(FaultKind.class) : EnumSet.of(kinds[0], kinds);
+        FaultKind[] among = kinds.length == 0 ? FaultKind.unattended() : kinds;
+        Set<FaultKind> chosen = EnumSet.of(among[0], among);
         return new FaultSettings(rate, Duration.ZERO, chosen, DEFAULT_SEED);
     }
 
