@@ -24,7 +24,10 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import meshgate.protocol.ChunkRange;
 import meshgate.protocol.MeshHeaders;
 import okhttp3.Headers;
@@ -66,6 +69,8 @@ public final class MeshClient implements AutoCloseable {
     private final boolean deduplicateSends;
     private final Clock clock;
     private final Duration callBudget;
+    /** Deflates chunks for compressed sends: one thread a core, shared by this client's sends, idle ones let go. */
+    private final ThreadPoolExecutor compressors;
 
     private MeshClient(Builder builder) {
         this.chunkSize = builder.chunkSize;
@@ -73,6 +78,7 @@ public final class MeshClient implements AutoCloseable {
         this.deduplicateSends = builder.deduplicateSends;
         this.clock = builder.clock;
         this.callBudget = callBudget(builder.retryPolicy, builder.connectTimeout, builder.readTimeout);
+        this.compressors = compressors();
         OkHttpClient.Builder okBuilder = new OkHttpClient.Builder()
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .connectTimeout(builder.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -150,7 +156,7 @@ public final class MeshClient implements AutoCloseable {
         LOG.info("mesh_handshake mailbox={} result=ok", mailbox());
     }
 
-    /** Sends a file, chunk by chunk, reading one crumb at a time (one chunk at a time when compressing). */
+    /** Sends a file, chunk by chunk, reading one crumb at a time (when compressing, deflating the next chunk while one uploads). */
     public SendResult send(OutboundMessage message, Path file) {
         try {
             return send(message, MessageContent.of(file), SendListener.NONE);
@@ -175,7 +181,8 @@ public final class MeshClient implements AutoCloseable {
      */
     public SendResult resume(OutboundMessage message, MessageContent content, SendProgress progress,
             SendListener listener) {
-        try (ChunkSource source = ChunkSource.of(content, progress.chunkSize(), crumbSize, message.compress())) {
+        try (ChunkSource source = ChunkSource.of(content, progress.chunkSize(), crumbSize, message.compress(),
+                compressors)) {
             return send(message, source, progress, listener);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + content, e);
@@ -184,7 +191,8 @@ public final class MeshClient implements AutoCloseable {
 
     /** Sends exactly {@code length} bytes of a stream; holds one chunk in memory so that it can be sent again. */
     public SendResult send(OutboundMessage message, InputStream content, long length) {
-        try (ChunkSource source = ChunkSource.of(content, length, chunkSize, crumbSize, message.compress())) {
+        try (ChunkSource source = ChunkSource.of(content, length, chunkSize, crumbSize, message.compress(),
+                compressors)) {
             return send(message, source, SendProgress.start(clock.instant(), chunkSize), SendListener.NONE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -226,7 +234,7 @@ public final class MeshClient implements AutoCloseable {
         if (source.length == 0 && !message.gzipEncoded()) {
             // MESH refuses an empty body (COLLECT 02); an empty gzip member decodes to the same empty content.
             return send(message.withCompression(), ChunkSource.of(InputStream.nullInputStream(), 0, source.chunkSize,
-                    crumbSize, true), progress, listener);
+                    crumbSize, true, compressors), progress, listener);
         }
         OutboundMessage routed = message.localId().isEmpty() && deduplicateSends
                 ? message.withLocalId("meshgate-" + UUID.randomUUID())
@@ -699,6 +707,19 @@ public final class MeshClient implements AutoCloseable {
         return new MessageMetadata(headers);
     }
 
+    private static ThreadPoolExecutor compressors() {
+        int threads = Runtime.getRuntime().availableProcessors();
+        AtomicInteger made = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "meshgate-gzip-" + made.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
     private String mailboxPath() {
         return "/messageexchange/" + mailbox();
     }
@@ -709,6 +730,7 @@ public final class MeshClient implements AutoCloseable {
 
     @Override
     public void close() {
+        compressors.shutdownNow();
         ok.dispatcher().executorService().shutdown();
         ok.connectionPool().evictAll();
     }
