@@ -196,7 +196,8 @@ public final class Gateway implements AutoCloseable {
             schedule(mailboxHealth::retryDue, RETRY_TICK, RETRY_TICK);
             jobs.add(new Job("validate-mailboxes", Duration.ZERO, config.handshakeInterval(), validator::validate));
             for (InboxPoller poller : pollers) {
-                jobs.add(new Job("poll-" + poller.mailbox(), Duration.ZERO, config.pollInterval(), poller::poll));
+                jobs.add(new Job("poll-" + poller.mailbox(), Duration.ZERO, config.pollInterval(),
+                        () -> poller.drain(DRAIN_POLLS)));
             }
             jobs.add(new Job("track-deliveries", config.trackingInterval(), config.trackingInterval(),
                     tracker::track));
@@ -231,6 +232,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** A recurring job: first run after {@code first} (one node alone), then every {@code interval} after a run. */
+    /** Polls of one mailbox, one straight after another while each receives messages, before its job's turn ends. */
+    static final int DRAIN_POLLS = 100;
+
     private record Job(String name, Duration first, Duration interval, Runnable task) {
     }
 
