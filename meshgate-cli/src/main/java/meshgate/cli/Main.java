@@ -1,5 +1,8 @@
 package meshgate.cli;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** Entry point of the {@code meshgate} command. */
@@ -13,13 +16,55 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (for tests and embedding). */
     public static int run(String... args) {
-        return commandLine(CliEnvironment.system()).execute(args);
+        return commandLine(CliEnvironment.system(), subcommandsFor(args)).execute(args);
     }
 
-    /** The command line with its error handling: one line per failure, the exit codes of {@link ErrorHandler}. */
+    /**
+     * The command line with every subcommand and its error handling: one line per failure, the exit codes of
+     * {@link ErrorHandler}.
+     */
     static CommandLine commandLine(CliEnvironment environment) {
+        return commandLine(environment, MeshgateCommand.SUBCOMMANDS);
+    }
+
+    /**
+     * The subcommands that running {@code args} can reach: the first one they name (an option value never is a
+     * subcommand's name, the top-level options taking only levels and formats), none for a bare {@code --version},
+     * else all of them (the top-level help lists them, and an unknown name, or one after {@code --}, is answered
+     * with the nearest ones).
+     * Parsing {@code args} then goes exactly as with all of them.
+     */
+    static List<Class<?>> subcommandsFor(String... args) {
+        Map<String, Class<?>> byName = new HashMap<>();
+        for (Class<?> subcommand : MeshgateCommand.SUBCOMMANDS) {
+            CommandLine.Command command = subcommand.getAnnotation(CommandLine.Command.class);
+            byName.put(command.name(), subcommand);
+            for (String alias : command.aliases()) {
+                byName.put(alias, subcommand);
+            }
+        }
+        boolean onlyVersion = args.length > 0;
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return MeshgateCommand.SUBCOMMANDS;
+            }
+            Class<?> named = byName.get(arg);
+            if (named != null) {
+                return List.of(named);
+            }
+            onlyVersion &= arg.equals("--version") || arg.equals("-V");
+        }
+        return onlyVersion ? List.of() : MeshgateCommand.SUBCOMMANDS;
+    }
+
+    /** The command line with these subcommands (of {@link MeshgateCommand#SUBCOMMANDS}, in their order). */
+    static CommandLine commandLine(CliEnvironment environment, List<Class<?>> subcommands) {
         ErrorHandler errors = new ErrorHandler();
-        CommandLine commandLine = new CommandLine(new MeshgateCommand(environment))
+        CommandLine commandLine = new CommandLine(new MeshgateCommand(environment));
+        for (Class<?> subcommand : subcommands) {
+            commandLine.addSubcommand(subcommand);
+        }
+        commandLine
                 .setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors)
                 .setExecutionStrategy(parseResult -> {
