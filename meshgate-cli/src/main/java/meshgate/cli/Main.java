@@ -1,8 +1,6 @@
 package meshgate.cli;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine;
 
 /** Entry point of the {@code meshgate} command. */
@@ -35,22 +33,14 @@ public final class Main {
      * Parsing {@code args} then goes exactly as with all of them.
      */
     static List<Class<?>> subcommandsFor(String... args) {
-        Map<String, Class<?>> byName = new HashMap<>();
-        for (Class<?> subcommand : MeshgateCommand.SUBCOMMANDS) {
-            CommandLine.Command command = subcommand.getAnnotation(CommandLine.Command.class);
-            byName.put(command.name(), subcommand);
-            for (String alias : command.aliases()) {
-                byName.put(alias, subcommand);
-            }
-        }
         boolean onlyVersion = args.length > 0;
         for (String arg : args) {
             if (arg.equals("--")) {
                 return MeshgateCommand.SUBCOMMANDS;
             }
-            Class<?> named = byName.get(arg);
-            if (named != null) {
-                return List.of(named);
+            int named = MeshgateCommand.SUBCOMMAND_NAMES.indexOf(arg);
+            if (named >= 0) {
+                return List.of(MeshgateCommand.SUBCOMMANDS.get(named));
             }
             onlyVersion &= arg.equals("--version") || arg.equals("-V");
         }

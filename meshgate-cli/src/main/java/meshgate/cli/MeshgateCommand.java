@@ -32,6 +32,12 @@ final class MeshgateCommand implements Runnable {
             GatewayCommand.class, StatusCommand.class, MessagesCommand.class, RetryCommand.class,
             ValidateMailboxCommand.class, InboxCommand.class, GetCommand.class, AckCommand.class, SendCommand.class,
             TrackCommand.class, LookupCommand.class, WorkflowsCommand.class, meshgate.dps.cli.DpsCommand.class);
+    /**
+     * Their names, as their {@code @Command} annotations give them (a test holds the two together): reading the
+     * annotations themselves costs more than building the one subcommand.
+     */
+    static final List<String> SUBCOMMAND_NAMES = List.of("quickstart", "sandbox", "gateway", "status", "messages",
+            "retry", "validate-mailbox", "inbox", "get", "ack", "send", "track", "lookup", "workflows", "dps");
 
     private final CliEnvironment environment;
 

@@ -41,6 +41,17 @@ class SubcommandsForTest {
     }
 
     @Test
+    void theNamesAreTheAnnotationsNames() {
+        List<String> names = new ArrayList<>();
+        for (Class<?> subcommand : MeshgateCommand.SUBCOMMANDS) {
+            CommandLine.Command command = subcommand.getAnnotation(CommandLine.Command.class);
+            assertThat(command.aliases()).as(command.name()).isEmpty();
+            names.add(command.name());
+        }
+        assertThat(MeshgateCommand.SUBCOMMAND_NAMES).isEqualTo(names);
+    }
+
+    @Test
     void onlyTheNamedSubcommandIsBuilt() {
         assertThat(Main.subcommandsFor("--log-level", "debug", "send", "--subject", "status", "f.csv"))
                 .containsExactly(SendCommand.class);
