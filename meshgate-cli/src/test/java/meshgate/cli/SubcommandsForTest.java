@@ -41,6 +41,15 @@ class SubcommandsForTest {
     }
 
     @Test
+    void mainPrintsTheVersionAsPicocliDoes() {
+        StringWriter main = new StringWriter();
+        Main.printVersion(new PrintWriter(main));
+
+        assertThat(run(MeshgateCommand.SUBCOMMANDS, "--version")).isEqualTo("exit 0\n--- out\n" + main + "--- err\n");
+        assertThat(main.toString()).startsWith("meshgate 0.1.0" + System.lineSeparator() + "java ");
+    }
+
+    @Test
     void theNamesAreTheAnnotationsNames() {
         List<String> names = new ArrayList<>();
         for (Class<?> subcommand : MeshgateCommand.SUBCOMMANDS) {
