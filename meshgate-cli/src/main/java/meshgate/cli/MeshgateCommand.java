@@ -21,12 +21,24 @@ import picocli.CommandLine.ScopeType;
                     + "docs/getting-started.md shows one for the sandbox and one for the integration environment.",
             "%nThe operator's commands (status, messages, retry) read the gateway's ledger and store, named in the "
                     + "gateway's settings file, whichever ledger it uses and while it runs or not. docs/operations.md."
-        },
-        subcommands = {QuickstartCommand.class, SandboxCommand.class, GatewayCommand.class, StatusCommand.class,
-            MessagesCommand.class, RetryCommand.class,
-            ValidateMailboxCommand.class, InboxCommand.class, GetCommand.class, AckCommand.class, SendCommand.class,
-            TrackCommand.class, LookupCommand.class, WorkflowsCommand.class, meshgate.dps.cli.DpsCommand.class})
+        })
 final class MeshgateCommand implements Runnable {
+    /**
+     * The subcommands, in the order the help lists them. {@link Main} adds them to the command line, only the one
+     * the arguments name when they name one: picocli builds a command's model from its annotations by reflection,
+     * which for all of them costs more than the rest of a short command's start.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(QuickstartCommand.class, SandboxCommand.class,
+            GatewayCommand.class, StatusCommand.class, MessagesCommand.class, RetryCommand.class,
+            ValidateMailboxCommand.class, InboxCommand.class, GetCommand.class, AckCommand.class, SendCommand.class,
+            TrackCommand.class, LookupCommand.class, WorkflowsCommand.class, meshgate.dps.cli.DpsCommand.class);
+    /**
+     * Their names, as their {@code @Command} annotations give them (a test holds the two together): reading the
+     * annotations themselves costs more than building the one subcommand.
+     */
+    static final List<String> SUBCOMMAND_NAMES = List.of("quickstart", "sandbox", "gateway", "status", "messages",
+            "retry", "validate-mailbox", "inbox", "get", "ack", "send", "track", "lookup", "workflows", "dps");
+
     private final CliEnvironment environment;
 
     // Read by CommandLogging from the parse result, at whichever command they are given.

@@ -15,7 +15,7 @@ record CliRun(int exitCode, String out, String err, byte[] stdoutBytes) {
         StringWriter err = new StringWriter();
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         CommandLine commandLine = Main.commandLine(new CliEnvironment(environment, new ByteArrayInputStream(stdin),
-                stdout, false));
+                stdout, false), Main.subcommandsFor(args));
         commandLine.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         int exit = commandLine.execute(args);
         return new CliRun(exit, out.toString(), err.toString(), stdout.toByteArray());

@@ -15,6 +15,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -39,35 +40,40 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * local sandbox.
  */
 public final class MeshTls {
-    private final SSLContext context;
-    private final X509TrustManager trustManager;
+    private final Supplier<X509TrustManager> trustManager;
+    private final Supplier<SSLContext> context;
     private final boolean verify;
     private final boolean verifyHostname;
     private final KeyManager[] keyManagers;
     private final CertificateRequests certificateRequests;
 
     private MeshTls(KeyManager[] keyManagers, X509TrustManager trustManager, boolean verify) {
-        this(keyManagers, trustManager, verify, verify);
+        this(keyManagers, () -> trustManager, verify, verify);
     }
 
-    private MeshTls(KeyManager[] keyManagers, X509TrustManager trustManager, boolean verify, boolean verifyHostname) {
+    private MeshTls(KeyManager[] keyManagers, Supplier<X509TrustManager> trustManager, boolean verify,
+            boolean verifyHostname) {
         this.keyManagers = keyManagers;
         this.certificateRequests = new CertificateRequests(keyManagers);
         this.verifyHostname = verifyHostname;
-        try {
-            this.context = SSLContext.getInstance("TLS");
-            this.context.init(new KeyManager[] {certificateRequests}, new TrustManager[] {trustManager},
-                    new SecureRandom());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("TLS unavailable", e);
-        }
         this.trustManager = trustManager;
         this.verify = verify;
+        // Made when a client of an https URL first asks for it.
+        this.context = once(() -> {
+            try {
+                SSLContext tls = SSLContext.getInstance("TLS");
+                tls.init(new KeyManager[] {certificateRequests}, new TrustManager[] {trustManager.get()},
+                        new SecureRandom());
+                return tls;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("TLS unavailable", e);
+            }
+        });
     }
 
     /** No client certificate; the JVM's trusted roots. */
     public static MeshTls systemDefault() {
-        return new MeshTls(null, trustManager(null), true);
+        return new MeshTls(null, systemRoots(), true, true);
     }
 
     /** No client certificate; servers trusted only through the given CA bundle (PEM, root first). */
@@ -100,7 +106,7 @@ public final class MeshTls {
                     + certificate.source(), e);
         }
         return new MeshTls(keyManagers(store, new char[0]),
-                trustManager(caBundle == null ? null : readCertificates(caBundle)), true);
+                caBundle == null ? systemRoots() : trusting(readCertificates(caBundle)), true, true);
     }
 
     /** No client certificate; servers trusted only through the given CA bundle (PEM text, root first). */
@@ -149,7 +155,7 @@ public final class MeshTls {
             throw new IllegalArgumentException("cannot read PKCS#12 file " + pkcs12 + ": " + e.getMessage(), e);
         }
         return new MeshTls(keyManagers(store, password),
-                trustManager(caBundle == null ? null : readCertificates(caBundle)), true);
+                caBundle == null ? systemRoots() : trusting(readCertificates(caBundle)), true, true);
     }
 
     /**
@@ -185,11 +191,11 @@ public final class MeshTls {
     }
 
     public SSLContext sslContext() {
-        return context;
+        return context.get();
     }
 
     public X509TrustManager trustManager() {
-        return trustManager;
+        return trustManager.get();
     }
 
     /** False only for {@link #insecure}: certificates and host names are then not checked. */
@@ -273,6 +279,34 @@ public final class MeshTls {
             throw new IllegalArgumentException("private key " + pem + " is encrypted: set private_key_passphrase");
         }
         return passphrase;
+    }
+
+    /**
+     * The JVM's trusted roots, read when first used: reading them and making the TLS context cost a short command's
+     * start about a tenth of a second, and a client of a plain-HTTP sandbox never uses them.
+     */
+    private static Supplier<X509TrustManager> systemRoots() {
+        return once(() -> trustManager(null));
+    }
+
+    private static Supplier<X509TrustManager> trusting(List<X509Certificate> trusted) {
+        X509TrustManager manager = trustManager(trusted);
+        return () -> manager;
+    }
+
+    /** {@code value}'s result, computed on the first call, by one thread. */
+    private static <T> Supplier<T> once(Supplier<T> value) {
+        return new Supplier<>() {
+            private T computed;
+
+            @Override
+            public synchronized T get() {
+                if (computed == null) {
+                    computed = value.get();
+                }
+                return computed;
+            }
+        };
     }
 
     private static X509TrustManager trustManager(List<X509Certificate> trusted) {
