@@ -170,23 +170,12 @@ abstract class ChunkSource implements Closeable {
     }
 
     /** Compressed members, written without copying their bytes (Okio shares the segments) as often as asked. */
-    private static final class MembersBody extends RequestBody {
+    private static final class MembersBody extends OctetBody {
         private final List<Buffer> members;
-        private final long size;
 
         MembersBody(List<Buffer> members, long size) {
+            super(size);
             this.members = members;
-            this.size = size;
-        }
-
-        @Override
-        public MediaType contentType() {
-            return OCTET_STREAM;
-        }
-
-        @Override
-        public long contentLength() {
-            return size;
         }
 
         @Override
@@ -196,6 +185,25 @@ abstract class ChunkSource implements Closeable {
                 member.copyTo(shared, 0, member.size());
                 sink.write(shared, shared.size());
             }
+        }
+    }
+
+    /** A body of {@code length} bytes of application/octet-stream. */
+    private abstract static class OctetBody extends RequestBody {
+        private final long length;
+
+        OctetBody(long length) {
+            this.length = length;
+        }
+
+        @Override
+        public MediaType contentType() {
+            return OCTET_STREAM;
+        }
+
+        @Override
+        public long contentLength() {
+            return length;
         }
     }
 
@@ -212,17 +220,7 @@ abstract class ChunkSource implements Closeable {
         RequestBody body(int number) {
             long start = (long) (number - 1) * chunkSize;
             long chunkLength = chunkLength(number);
-            return new RequestBody() {
-                @Override
-                public MediaType contentType() {
-                    return OCTET_STREAM;
-                }
-
-                @Override
-                public long contentLength() {
-                    return chunkLength;
-                }
-
+            return new OctetBody(chunkLength) {
                 @Override
                 public void writeTo(BufferedSink sink) throws IOException {
                     byte[] crumb = new byte[crumbSize];
