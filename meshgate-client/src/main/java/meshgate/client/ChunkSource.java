@@ -32,7 +32,7 @@ import okio.BufferedSink;
 abstract class ChunkSource implements Closeable {
     static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
 
-    /** Content bytes per gzip member: large enough that a member's header, trailer and fresh dictionary cost nothing. */
+    /** Content bytes per gzip member: enough that a member's header, trailer and fresh dictionary cost nothing. */
     static final int SEGMENT = 4 * 1024 * 1024;
 
     /**
@@ -105,6 +105,11 @@ abstract class ChunkSource implements Closeable {
             at += memberLength;
         } while (at < end);
         return new CompressedChunk(members);
+    }
+
+    /** Exactly {@code length} bytes of {@code content} from {@code offset}; content that ends sooner fails the read. */
+    static InputStream range(MessageContent content, long offset, long length) throws IOException {
+        return new LimitedInputStream(content.open(offset), length, content);
     }
 
     /** One gzip member of everything {@code in} holds. */
@@ -224,14 +229,9 @@ abstract class ChunkSource implements Closeable {
                 @Override
                 public void writeTo(BufferedSink sink) throws IOException {
                     byte[] crumb = new byte[crumbSize];
-                    try (InputStream in = content.open(start)) {
-                        for (long remaining = chunkLength; remaining > 0; ) {
-                            int read = in.read(crumb, 0, (int) Math.min(crumb.length, remaining));
-                            if (read < 0) {
-                                throw new IOException("content shrank while being sent: " + content);
-                            }
+                    try (InputStream in = range(content, start, chunkLength)) {
+                        for (int read; (read = in.read(crumb)) >= 0; ) {
                             sink.write(crumb, 0, read);
-                            remaining -= read;
                         }
                     }
                 }
@@ -276,11 +276,8 @@ abstract class ChunkSource implements Closeable {
         }
 
         private CompressedChunk start(int number) {
-            return compress(compressors, this::range, (long) (number - 1) * chunkSize, chunkLength(number));
-        }
-
-        private InputStream range(long offset, long rangeLength) throws IOException {
-            return new LimitedInputStream(content.open(offset), rangeLength, content);
+            return compress(compressors, (offset, n) -> range(content, offset, n), (long) (number - 1) * chunkSize,
+                    chunkLength(number));
         }
 
         @Override

@@ -161,7 +161,10 @@ public final class MeshClient implements AutoCloseable {
         LOG.info("mesh_handshake mailbox={} result=ok", mailbox());
     }
 
-    /** Sends a file, chunk by chunk, reading one crumb at a time (when compressing, deflating the next chunk while one uploads). */
+    /**
+     * Sends a file, chunk by chunk, reading one crumb at a time (when compressing, deflating the next chunk while one
+     * uploads).
+     */
     public SendResult send(OutboundMessage message, Path file) {
         try {
             return send(message, MessageContent.of(file), SendListener.NONE);

@@ -231,10 +231,10 @@ public final class Gateway implements AutoCloseable {
                         mailboxHealth, retry, clock), retry, clock);
     }
 
-    /** A recurring job: first run after {@code first} (one node alone), then every {@code interval} after a run. */
     /** Polls of one mailbox, one straight after another while each receives messages, before its job's turn ends. */
     static final int DRAIN_POLLS = 100;
 
+    /** A recurring job: first run after {@code first} (one node alone), then every {@code interval} after a run. */
     private record Job(String name, Duration first, Duration interval, Runnable task) {
     }
 
