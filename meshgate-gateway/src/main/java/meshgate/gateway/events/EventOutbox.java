@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import meshgate.gateway.ledger.DeliveredEvents;
 import meshgate.gateway.ledger.InboundRecord;
 import meshgate.gateway.ledger.InboundState;
 import meshgate.gateway.ledger.Ledger;
@@ -43,8 +44,8 @@ public final class EventOutbox {
     private record Retry(int failedTries, Instant due) {
     }
 
-    /** An event owed and how to record it as delivered. */
-    private record Owed(String id, MeshEvent event, Runnable delivered) {
+    /** An event owed, and what records it as delivered: one of {@code received} and {@code sent}, or neither. */
+    private record Owed(String id, MeshEvent event, DeliveredEvents.Received received, DeliveredEvents.Sent sent) {
     }
 
     private final Ledger ledger;
@@ -112,16 +113,16 @@ public final class EventOutbox {
                 return 0;
             }
             Map<MeshEvent, Exception> failed = sink.emitAll(List.copyOf(due.keySet()));
-            int delivered = 0;
+            List<Owed> delivered = new ArrayList<>();
             for (Owed owed : due.values()) {
                 Exception failure = failed.get(owed.event());
                 if (failure == null) {
-                    delivered += recordDelivered(owed);
+                    delivered.add(owed);
                 } else {
                     retryLater(owed, failure);
                 }
             }
-            return delivered;
+            return recordDelivered(delivered);
         } finally {
             round.unlock();
         }
@@ -132,18 +133,24 @@ public final class EventOutbox {
         sink.close();
     }
 
-    private int recordDelivered(Owed owed) {
+    /** Records the round's delivered events in one ledger write; returns how many. */
+    private int recordDelivered(List<Owed> delivered) {
+        DeliveredEvents events = new DeliveredEvents(
+                delivered.stream().map(Owed::received).filter(java.util.Objects::nonNull).toList(),
+                delivered.stream().map(Owed::sent).filter(java.util.Objects::nonNull).toList());
         try {
-            owed.delivered().run();
+            ledger.eventsDelivered(events);
+        } catch (RuntimeException e) {
+            // Delivered but not recorded: they go out once more, which at-least-once allows.
+            delivered.forEach(owed -> retryLater(owed, e));
+            return 0;
+        }
+        for (Owed owed : delivered) {
             retries.remove(owed.id());
             LOG.debug("event_delivered kind={} message_id={}", owed.event().kind().event(),
                     owed.event().detail().messageId());
-            return 1;
-        } catch (RuntimeException e) {
-            // Delivered but not recorded: it goes out once more, which at-least-once allows.
-            retryLater(owed, e);
-            return 0;
         }
+        return delivered.size();
     }
 
     private void retryLater(Owed owed, Exception e) {
@@ -163,11 +170,11 @@ public final class EventOutbox {
             String id = "in:" + record.mailbox() + "/" + record.messageId();
             if (isDue(id, now)) {
                 try {
-                    owed.add(new Owed(id, event(record), () -> ledger.updateInbound(ledger.findInbound(
-                            record.mailbox(), record.messageId()).orElseThrow().withEventEmitted())));
+                    owed.add(new Owed(id, event(record),
+                            new DeliveredEvents.Received(record.mailbox(), record.messageId()), null));
                 } catch (IOException | RuntimeException e) {
                     retryLater(new Owed(id, new MeshEvent(EventKind.MESSAGE_RECEIVED, inboundDetail(record,
-                            Map.of())), () -> { }), e);
+                            Map.of())), null, null), e);
                 }
             }
         }
@@ -175,8 +182,8 @@ public final class EventOutbox {
             OutboundState next = record.next();
             String id = "out:" + record.record().id() + "/" + next;
             if (isDue(id, now)) {
-                owed.add(new Owed(id, event(record.record(), next),
-                        () -> ledger.outboundEventAnnounced(record.record().id(), next)));
+                owed.add(new Owed(id, event(record.record(), next), null,
+                        new DeliveredEvents.Sent(record.record().id(), next)));
             }
         }
         return owed;

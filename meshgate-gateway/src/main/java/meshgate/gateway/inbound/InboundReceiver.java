@@ -63,10 +63,9 @@ public final class InboundReceiver {
     /** Takes a listed message as far as it can go: stored and acknowledged. */
     public InboundRecord receive(MeshClient client, String messageId) throws IOException {
         String mailbox = client.mailbox();
-        InboundRecord record = ledger.recordInbound(mailbox, messageId);
-        if (record.state() == InboundState.LISTED || record.state() == InboundState.DOWNLOADING
-                || record.state() == InboundState.FAILED) {
-            record = store(client, ledger.updateInbound(record.downloading()));
+        InboundRecord record = ledger.startInbound(mailbox, messageId);
+        if (record.state() == InboundState.DOWNLOADING) {
+            record = store(client, record);
         } else if (record.state() == InboundState.ACKNOWLEDGED) {
             // Listed again: the acknowledgement never reached MESH. Acknowledging is idempotent.
             client.acknowledge(messageId);

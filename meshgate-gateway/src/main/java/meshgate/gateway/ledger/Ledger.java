@@ -34,12 +34,35 @@ public interface Ledger extends AutoCloseable {
      */
     OutboundRecord updateOutbound(OutboundClaim claim, OutboundRecord record);
 
+    /**
+     * {@link #updateOutbound(OutboundClaim, OutboundRecord)} that also gives the claim up, in one write where the
+     * ledger can: the last write of a send.
+     *
+     * @throws StaleClaimException when another claim has been made since: nothing is written
+     */
+    default OutboundRecord updateAndReleaseOutbound(OutboundClaim claim, OutboundRecord record) {
+        OutboundRecord updated = updateOutbound(claim, record);
+        releaseOutbound(claim);
+        return updated;
+    }
+
     List<OutboundRecord> outbound(OutboundState... states);
 
     /** The inbound record of a message, created {@code LISTED} if there is none yet. */
     InboundRecord recordInbound(String mailbox, String messageId);
 
     Optional<InboundRecord> findInbound(String mailbox, String messageId);
+
+    /**
+     * Records that a message is being downloaded, in one write where the ledger can: a message not recorded yet is
+     * created {@code DOWNLOADING} at its first attempt; one still {@linkplain InboundState#toDownload to download}
+     * becomes {@code DOWNLOADING} with one attempt more ({@link InboundRecord#downloading}); one further on is
+     * returned as it is.
+     */
+    default InboundRecord startInbound(String mailbox, String messageId) {
+        InboundRecord record = recordInbound(mailbox, messageId);
+        return record.state().toDownload() ? updateInbound(record.downloading()) : record;
+    }
 
     /** Replaces the record with the same mailbox and message id; {@code updatedAt} is set by the ledger. */
     InboundRecord updateInbound(InboundRecord record);
@@ -93,6 +116,23 @@ public interface Ledger extends AutoCloseable {
      */
     default void outboundEventAnnounced(long id, OutboundState state) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " does not keep outbound events");
+    }
+
+    /**
+     * Records a round of events that went out, in one transaction where the ledger has them: each received message's
+     * event ({@code eventEmitted}, and {@code updatedAt}), and the state announced of each sent message (as
+     * {@link #outboundEventAnnounced} does). A crash before it commits leaves them owed: they go out again, as
+     * at-least-once delivery allows.
+     */
+    default void eventsDelivered(DeliveredEvents events) {
+        for (DeliveredEvents.Received received : events.received()) {
+            updateInbound(findInbound(received.mailbox(), received.messageId()).orElseThrow(
+                    () -> new IllegalArgumentException("no inbound record for mailbox " + received.mailbox()
+                            + " message " + received.messageId())).withEventEmitted());
+        }
+        for (DeliveredEvents.Sent sent : events.sent()) {
+            outboundEventAnnounced(sent.id(), sent.state());
+        }
     }
 
     /** Records a handshake of {@code mailbox} now: it worked when {@code failure} is empty. */

@@ -27,16 +27,30 @@ final class LedgerRows {
             mailbox, message_id, state, message_type, sender, workflow_id, object_key, size, event_emitted, reason,
             attempts, created_at, updated_at""";
 
-    static final String UPDATE_OUTBOUND = """
+    private static final String OUTBOUND_ASSIGNMENTS = """
             UPDATE outbound_message SET
                 object_key = ?, size = ?, last_modified = ?, state = ?, sender = ?, recipient = ?,
                 workflow_id = ?, local_id = ?, mesh_message_id = ?, chunks_total = ?, chunks_accepted = ?,
                 chunk_size = ?, compress = ?, tracking_status = ?, reason = ?, retryable = ?, attempts = ?,
-                sent_key = ?, created_at = ?, updated_at = ?, started_at = ?, accepted_at = ?
-            WHERE id = ?""";
+                sent_key = ?, created_at = ?, updated_at = ?, started_at = ?, accepted_at = ?""";
+    private static final String WHERE_CLAIM_HELD = " WHERE id = ? AND lease_owner = ? AND lease_generation = ?";
+
+    static final String UPDATE_OUTBOUND = OUTBOUND_ASSIGNMENTS + " WHERE id = ?";
 
     /** {@link #UPDATE_OUTBOUND}, made only if the claim named is still the record's current one. */
-    static final String UPDATE_OUTBOUND_CLAIMED = UPDATE_OUTBOUND + " AND lease_owner = ? AND lease_generation = ?";
+    static final String UPDATE_OUTBOUND_CLAIMED = OUTBOUND_ASSIGNMENTS + WHERE_CLAIM_HELD;
+
+    /** {@link #UPDATE_OUTBOUND_CLAIMED} that also gives the claim up; bound the same way. */
+    static final String UPDATE_OUTBOUND_CLAIMED_RELEASING = OUTBOUND_ASSIGNMENTS
+            + ", lease_owner = NULL, lease_until = NULL" + WHERE_CLAIM_HELD;
+
+    /** A new inbound record; PostgreSQL's ledger adds that a conflict does nothing. */
+    static final String INSERT_INBOUND = """
+            INSERT INTO inbound_message (mailbox, message_id, state, size, event_emitted, attempts,
+                created_at, updated_at)
+            VALUES (?, ?, ?, 0, FALSE, ?, ?, ?)""";
+    /** Unique key violated: another connection made the row first (the same SQLSTATE in H2 and PostgreSQL). */
+    static final String DUPLICATE_KEY = "23505";
 
     static final String UPDATE_INBOUND = """
             UPDATE inbound_message SET
@@ -111,6 +125,95 @@ final class LedgerRows {
         setInstant(update, 11, now);
         update.setString(12, record.mailbox());
         update.setString(13, record.messageId());
+    }
+
+    /**
+     * The inbound record of a message, made {@code LISTED} if there is none yet; {@code insert} is the ledger's
+     * {@link #INSERT_INBOUND}.
+     */
+    static InboundRecord recordInbound(Connection connection, String insert, String mailbox, String messageId,
+            Instant now) throws SQLException {
+        Optional<InboundRecord> existing = selectInbound(connection, mailbox, messageId);
+        if (existing.isEmpty()) {
+            insertInbound(connection, insert, mailbox, messageId, InboundState.LISTED, 0, now);
+        }
+        return existing.isPresent() ? existing.get() : selectInbound(connection, mailbox, messageId).orElseThrow();
+    }
+
+    /**
+     * {@link Ledger#startInbound}: one write, an insert of the record at its first attempt or an update of one still
+     * to download; in auto-commit, one commit.
+     */
+    static InboundRecord startInbound(Connection connection, String insert, String mailbox, String messageId,
+            Instant now) throws SQLException {
+        Optional<InboundRecord> existing = selectInbound(connection, mailbox, messageId);
+        if (existing.isEmpty()
+                && insertInbound(connection, insert, mailbox, messageId, InboundState.DOWNLOADING, 1, now)) {
+            return selectInbound(connection, mailbox, messageId).orElseThrow();
+        }
+        InboundRecord record = existing.isPresent() ? existing.get()
+                : selectInbound(connection, mailbox, messageId).orElseThrow();
+        if (!record.state().toDownload()) {
+            return record;
+        }
+        String sql = "UPDATE inbound_message SET state = ?, reason = NULL, attempts = attempts + 1, updated_at = ?"
+                + " WHERE mailbox = ? AND message_id = ? AND state IN (?, ?, ?)";
+        try (PreparedStatement update = connection.prepareStatement(sql)) {
+            update.setString(1, InboundState.DOWNLOADING.name());
+            setInstant(update, 2, now);
+            update.setString(3, mailbox);
+            update.setString(4, messageId);
+            update.setString(5, InboundState.LISTED.name());
+            update.setString(6, InboundState.DOWNLOADING.name());
+            update.setString(7, InboundState.FAILED.name());
+            update.executeUpdate();
+        }
+        return selectInbound(connection, mailbox, messageId).orElseThrow();
+    }
+
+    /** Inserts an inbound record; false when another connection made it first. */
+    private static boolean insertInbound(Connection connection, String sql, String mailbox, String messageId,
+            InboundState state, int attempts, Instant now) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            insert.setString(1, mailbox);
+            insert.setString(2, messageId);
+            insert.setString(3, state.name());
+            insert.setInt(4, attempts);
+            setInstant(insert, 5, now);
+            setInstant(insert, 6, now);
+            return insert.executeUpdate() == 1;
+        } catch (SQLException e) {
+            if (DUPLICATE_KEY.equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** {@link Ledger#eventsDelivered}: a batch of updates of each table, in the caller's transaction. */
+    static void eventsDelivered(Connection connection, DeliveredEvents events, Instant now) throws SQLException {
+        if (!events.received().isEmpty()) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE inbound_message"
+                    + " SET event_emitted = TRUE, updated_at = ? WHERE mailbox = ? AND message_id = ?")) {
+                for (DeliveredEvents.Received received : events.received()) {
+                    setInstant(update, 1, now);
+                    update.setString(2, received.mailbox());
+                    update.setString(3, received.messageId());
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+        }
+        if (!events.sent().isEmpty()) {
+            try (PreparedStatement update = connection.prepareStatement(ANNOUNCE_OUTBOUND_EVENT)) {
+                for (DeliveredEvents.Sent sent : events.sent()) {
+                    update.setString(1, sent.state().name());
+                    update.setLong(2, sent.id());
+                    update.addBatch();
+                }
+                update.executeBatch();
+            }
+        }
     }
 
     /** The outbound record with this id. */
@@ -213,9 +316,10 @@ final class LedgerRows {
         }
     }
 
+    private static final String ANNOUNCE_OUTBOUND_EVENT = "UPDATE outbound_message SET event_state = ? WHERE id = ?";
+
     static void announceOutboundEvent(Connection connection, long id, OutboundState state) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE outbound_message SET event_state = ? WHERE id = ?")) {
+        try (PreparedStatement update = connection.prepareStatement(ANNOUNCE_OUTBOUND_EVENT)) {
             update.setString(1, state.name());
             update.setLong(2, id);
             update.executeUpdate();
@@ -305,8 +409,6 @@ final class LedgerRows {
                 poll_failure VARCHAR(100000),
                 poll_failed_at TIMESTAMP(3) WITH TIME ZONE
             )""";
-
-    private static final String DUPLICATE_KEY = "23505";
 
     static void recordHandshake(Connection connection, String mailbox, Instant now, String failure)
             throws SQLException {

@@ -48,6 +48,9 @@ public final class PostgresLedger implements Ledger {
     private static final String MIGRATIONS = "classpath:db/migration/postgresql";
     /** Code-point order, as the embedded ledger sorts, whatever the database's locale. */
     private static final String CODE_POINT_ORDER = " COLLATE \"C\"";
+    /** A record another node made first is left as it is. */
+    private static final String INSERT_INBOUND = LedgerRows.INSERT_INBOUND
+            + " ON CONFLICT (mailbox, message_id) DO NOTHING";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -139,9 +142,17 @@ public final class PostgresLedger implements Ledger {
 
     @Override
     public OutboundRecord updateOutbound(OutboundClaim claim, OutboundRecord record) {
+        return updateClaimed(UPDATE_OUTBOUND_CLAIMED, claim, record);
+    }
+
+    @Override
+    public OutboundRecord updateAndReleaseOutbound(OutboundClaim claim, OutboundRecord record) {
+        return updateClaimed(LedgerRows.UPDATE_OUTBOUND_CLAIMED_RELEASING, claim, record);
+    }
+
+    private OutboundRecord updateClaimed(String sql, OutboundClaim claim, OutboundRecord record) {
         return connected("update outbound " + record.id() + " under claim " + claim.generation(), connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    UPDATE_OUTBOUND_CLAIMED + " RETURNING " + OUTBOUND_COLUMNS)) {
+            try (PreparedStatement update = connection.prepareStatement(sql + " RETURNING " + OUTBOUND_COLUMNS)) {
                 bindClaimedOutboundUpdate(update, claim, record, now());
                 Optional<OutboundRecord> updated = first(update, LedgerRows::outboundRecord);
                 if (updated.isEmpty()) {
@@ -160,27 +171,14 @@ public final class PostgresLedger implements Ledger {
 
     @Override
     public InboundRecord recordInbound(String mailbox, String messageId) {
-        return connected("record inbound " + mailbox + "/" + messageId, connection -> {
-            Optional<InboundRecord> existing = LedgerRows.selectInbound(connection, mailbox, messageId);
-            if (existing.isPresent()) {
-                return existing.get();
-            }
-            Instant now = now();
-            String sql = """
-                    INSERT INTO inbound_message (mailbox, message_id, state, size, event_emitted, attempts,
-                        created_at, updated_at)
-                    VALUES (?, ?, ?, 0, FALSE, 0, ?, ?)
-                    ON CONFLICT (mailbox, message_id) DO NOTHING""";
-            try (PreparedStatement insert = connection.prepareStatement(sql)) {
-                insert.setString(1, mailbox);
-                insert.setString(2, messageId);
-                insert.setString(3, InboundState.LISTED.name());
-                setInstant(insert, 4, now);
-                setInstant(insert, 5, now);
-                insert.executeUpdate();
-            }
-            return LedgerRows.selectInbound(connection, mailbox, messageId).orElseThrow();
-        });
+        return connected("record inbound " + mailbox + "/" + messageId, connection -> LedgerRows.recordInbound(
+                connection, INSERT_INBOUND, mailbox, messageId, now()));
+    }
+
+    @Override
+    public InboundRecord startInbound(String mailbox, String messageId) {
+        return connected("start downloading inbound " + mailbox + "/" + messageId, connection ->
+                LedgerRows.startInbound(connection, INSERT_INBOUND, mailbox, messageId, now()));
     }
 
     @Override
@@ -280,6 +278,26 @@ public final class PostgresLedger implements Ledger {
     public void outboundEventAnnounced(long id, OutboundState state) {
         connected("record outbound event " + id, connection -> {
             LedgerRows.announceOutboundEvent(connection, id, state);
+            return null;
+        });
+    }
+
+    @Override
+    public void eventsDelivered(DeliveredEvents events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        connected("record events delivered", connection -> {
+            connection.setAutoCommit(false);
+            try {
+                LedgerRows.eventsDelivered(connection, events, now());
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
             return null;
         });
     }

@@ -32,6 +32,9 @@ public final class HeldClaim implements AutoCloseable {
      */
     private volatile long validUntil;
     private volatile boolean lost;
+    /** Set once the last write, which gives the claim up, is under way: renewals stop for good. */
+    private volatile boolean finishing;
+    private volatile boolean released;
     private volatile ScheduledFuture<?> renewals;
 
     private HeldClaim(Ledger ledger, OutboundClaim claim, Duration lease, Duration callBudget, long claimedAt) {
@@ -63,6 +66,25 @@ public final class HeldClaim implements AutoCloseable {
     public OutboundRecord update(OutboundRecord record) {
         try {
             return ledger.updateOutbound(claim, record);
+        } catch (StaleClaimException e) {
+            lost = true;
+            throw new ClaimLostException("another claim was made since: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the record and gives the claim up in the same write, if this claim is still the record's current one:
+     * the last write of a send. Closing the claim then has nothing left to do.
+     *
+     * @throws ClaimLostException when another claim was made since: nothing was written
+     */
+    public OutboundRecord finish(OutboundRecord record) {
+        finishing = true;
+        renewals.cancel(false);
+        try {
+            OutboundRecord written = ledger.updateAndReleaseOutbound(claim, record);
+            released = true;
+            return written;
         } catch (StaleClaimException e) {
             lost = true;
             throw new ClaimLostException("another claim was made since: " + e.getMessage(), e);
@@ -110,11 +132,17 @@ public final class HeldClaim implements AutoCloseable {
     }
 
     private void renew() {
+        if (finishing) {
+            return;
+        }
         long asked = System.nanoTime();
         try {
             if (ledger.renewOutbound(claim, lease)) {
                 validUntil = asked + lease.toNanos();
                 return;
+            }
+            if (finishing) {
+                return; // given up by the last write meanwhile, not lost
             }
             lost = true;
             renewals.cancel(false);
@@ -131,6 +159,9 @@ public final class HeldClaim implements AutoCloseable {
     @Override
     public void close() {
         renewals.cancel(false);
+        if (released) {
+            return;
+        }
         try {
             ledger.releaseOutbound(claim);
         } catch (LedgerException e) {

@@ -238,7 +238,8 @@ public final class OutboundProcessor {
     }
 
     /** MESH has the version that was listed: the file is archived only if it is still that version. */
-    private OutboundRecord finishAccepted(OutboundRecord accepted, ObjectInfo sent, HeldClaim claim) throws IOException {
+    private OutboundRecord finishAccepted(OutboundRecord accepted, ObjectInfo sent, HeldClaim claim)
+            throws IOException {
         Optional<ObjectInfo> now = store.stat(sent.key());
         if (now.isEmpty()) {
             return accepted;
@@ -313,7 +314,7 @@ public final class OutboundProcessor {
     private OutboundRecord archive(OutboundRecord record, HeldClaim claim) throws IOException {
         if (config.sentAction() == SentAction.KEEP) {
             // Left where it is; the record, with the key as where it went, says this version is sent.
-            return record.sentKey() != null ? record : claim.update(record.sentTo(record.objectKey()));
+            return record.sentKey() != null ? record : claim.finish(record.sentTo(record.objectKey()));
         }
         if (record.sentKey() != null) {
             LOG.warn("outbound_already_sent key={} bytes={} last_modified={} message_id={} earlier_sent_key=\"{}\"",
@@ -328,7 +329,7 @@ public final class OutboundProcessor {
             sentKey = ArchiveKeys.moveKeepingBoth(store, record.objectKey(),
                     SENT + record.meshMessageId() + "/" + relative(record.objectKey()), clock.instant());
         }
-        return claim.update(record.sentTo(sentKey));
+        return claim.finish(record.sentTo(sentKey));
     }
 
     /**
@@ -352,7 +353,7 @@ public final class OutboundProcessor {
                 + "To try again, fix the cause and move the file back under outbound/.\n", Map.of());
         LOG.warn("outbound_failed key={} failed_key={} reason=\"{}\"", record.objectKey(), failedKey, reason);
         metrics.outboundFailed(record.sender() == null ? "unknown" : record.sender());
-        return claim.update(record.failed(reason, false));
+        return claim.finish(record.failed(reason, false));
     }
 
     static String relative(String key) {

@@ -344,6 +344,114 @@ public abstract class LedgerContractTest {
     }
 
     @Test
+    void theLastWriteOfASendGivesTheClaimUpInTheSameWrite() {
+        OutboundRecord queued = ledger.recordOutbound("outbound/x.csv", 7, MODIFIED);
+        OutboundClaim claim = ledger.claimOutbound(queued.id(), "node-a", Duration.ofMinutes(1)).orElseThrow();
+        OutboundRecord accepted = ledger.updateOutbound(claim, queued.sending("X26ABC1", "X26ABC2", "WF", "local-1",
+                1024, false, clock.instant()).accepted("MSG-1", clock.instant()));
+        clock.advance(Duration.ofMillis(250));
+
+        OutboundRecord archived = ledger.updateAndReleaseOutbound(claim, accepted.sentTo("sent/MSG-1/x.csv"));
+
+        assertThat(archived.sentKey()).isEqualTo("sent/MSG-1/x.csv");
+        assertThat(archived.updatedAt()).isEqualTo(clock.instant());
+        assertThat(ledger.findOutbound(queued.id())).contains(archived);
+        assertThat(ledger.renewOutbound(claim, Duration.ofMinutes(1))).as("given up").isFalse();
+        assertThatThrownBy(() -> ledger.updateAndReleaseOutbound(claim, archived.withReason("again")))
+                .isInstanceOf(StaleClaimException.class);
+        assertThat(ledger.claimOutbound(queued.id(), "node-b", Duration.ofMinutes(1))).as("free at once")
+                .isPresent();
+        assertThat(ledger.findOutbound(queued.id())).contains(archived);
+    }
+
+    @Test
+    void aLastWriteUnderAStaleClaimIsRefusedAndReleasesNothing() {
+        OutboundRecord queued = ledger.recordOutbound("outbound/x.csv", 7, MODIFIED);
+        OutboundClaim stale = ledger.claimOutbound(queued.id(), "node-a", Duration.ofMinutes(1)).orElseThrow();
+        OutboundClaim current = ledger.claimOutbound(queued.id(), "node-a", Duration.ofMinutes(1)).orElseThrow();
+
+        assertThatThrownBy(() -> ledger.updateAndReleaseOutbound(stale, queued.failed("stale", false)))
+                .isInstanceOf(StaleClaimException.class);
+        assertThat(ledger.findOutbound(queued.id())).contains(queued);
+        assertThat(ledger.renewOutbound(current, Duration.ofMinutes(1))).as("still held").isTrue();
+    }
+
+    @Test
+    void startingADownloadRecordsItsAttemptInOneCall() {
+        InboundRecord first = ledger.startInbound("X26ABC1", "MSG-1");
+        assertThat(first).isEqualTo(new InboundRecord("X26ABC1", "MSG-1", InboundState.DOWNLOADING, null, null,
+                null, null, 0, false, null, 1, clock.instant(), clock.instant()));
+        assertThat(ledger.findInbound("X26ABC1", "MSG-1")).contains(first);
+
+        clock.advance(Duration.ofSeconds(1));
+        InboundRecord again = ledger.startInbound("X26ABC1", "MSG-1");
+        assertThat(again.attempts()).isEqualTo(2);
+        assertThat(again.updatedAt()).isEqualTo(clock.instant());
+        assertThat(again.createdAt()).isEqualTo(first.createdAt());
+
+        ledger.updateInbound(again.failed("connection reset"));
+        InboundRecord afterFailure = ledger.startInbound("X26ABC1", "MSG-1");
+        assertThat(afterFailure.state()).isEqualTo(InboundState.DOWNLOADING);
+        assertThat(afterFailure.reason()).isNull();
+        assertThat(afterFailure.attempts()).isEqualTo(3);
+
+        ledger.recordInbound("X26ABC1", "LISTED-FIRST");
+        assertThat(ledger.startInbound("X26ABC1", "LISTED-FIRST")).satisfies(listed -> {
+            assertThat(listed.state()).isEqualTo(InboundState.DOWNLOADING);
+            assertThat(listed.attempts()).isEqualTo(1);
+        });
+
+        InboundRecord stored = ledger.updateInbound(afterFailure.stored("DATA", "X26ABC2", "WF",
+                "inbound/X26ABC1/MSG-1.dat", 3));
+        assertThat(ledger.startInbound("X26ABC1", "MSG-1")).as("stored: left as it is").isEqualTo(stored);
+        assertThat(ledger.startInbound("X26ABC2", "MSG-1").attempts()).as("another mailbox's").isEqualTo(1);
+    }
+
+    @Test
+    void concurrentStartsOfOneDownloadMakeOneRow() throws Exception {
+        List<InboundRecord> started = concurrently(8, () -> ledger.startInbound("X26ABC1", "RACE"));
+
+        assertThat(started).allSatisfy(record -> assertThat(record.state()).isEqualTo(InboundState.DOWNLOADING));
+        assertThat(ledger.inbound(InboundState.values())).hasSize(1);
+    }
+
+    @Test
+    void recordsARoundOfDeliveredEventsTogether() {
+        InboundRecord one = ledger.updateInbound(ledger.startInbound("X26ABC1", "IN-1")
+                .stored("DATA", "X26ABC2", "WF", "inbound/X26ABC1/IN-1.dat", 3).withState(InboundState.ACKNOWLEDGED));
+        InboundRecord two = ledger.updateInbound(ledger.startInbound("X26ABC1", "IN-2")
+                .stored("DATA", "X26ABC2", "WF", "inbound/X26ABC1/IN-2.dat", 4).withState(InboundState.ACKNOWLEDGED));
+        InboundRecord untouched = ledger.updateInbound(ledger.startInbound("X26ABC1", "IN-3")
+                .stored("DATA", "X26ABC2", "WF", "inbound/X26ABC1/IN-3.dat", 5).withState(InboundState.ACKNOWLEDGED));
+        OutboundRecord sent = ledger.updateOutbound(ledger.recordOutbound("outbound/a.csv", 10, MODIFIED)
+                .sending("X26ABC1", "X26ABC2", "WF", "local-a", 0, false, START).accepted("MSG-A", START));
+        OutboundRecord owedStill = ledger.updateOutbound(ledger.recordOutbound("outbound/b.csv", 10, MODIFIED)
+                .sending("X26ABC1", "X26ABC2", "WF", "local-b", 0, false, START).accepted("MSG-B", START));
+        clock.advance(Duration.ofSeconds(2));
+
+        ledger.eventsDelivered(new DeliveredEvents(List.of(new DeliveredEvents.Received("X26ABC1", "IN-1"),
+                new DeliveredEvents.Received("X26ABC1", "IN-2")), List.of(new DeliveredEvents.Sent(sent.id(),
+                OutboundState.ACCEPTED))));
+
+        assertThat(ledger.findInbound("X26ABC1", "IN-1")).contains(new InboundRecord("X26ABC1", "IN-1",
+                InboundState.ACKNOWLEDGED, "DATA", "X26ABC2", "WF", "inbound/X26ABC1/IN-1.dat", 3, true, null, 1,
+                one.createdAt(), clock.instant()));
+        assertThat(ledger.findInbound("X26ABC1", "IN-2").orElseThrow().eventEmitted()).isTrue();
+        assertThat(ledger.findInbound("X26ABC1", "IN-3")).contains(untouched);
+        assertThat(ledger.inboundToFinish("X26ABC1")).extracting(InboundRecord::messageId).containsExactly("IN-3");
+        assertThat(ledger.outboundEventsOwed()).extracting(owed -> owed.record().id())
+                .containsExactly(owedStill.id());
+        assertThat(ledger.findOutbound(sent.id())).as("nothing else of the record changes").contains(sent);
+        assertThat(two.eventEmitted()).isFalse();
+
+        ledger.eventsDelivered(new DeliveredEvents(List.of(), List.of()));
+        ledger.close();
+        ledger = reopenLedger(clock);
+        assertThat(ledger.inboundToFinish("X26ABC1")).as("after a restart").extracting(InboundRecord::messageId)
+                .containsExactly("IN-3");
+    }
+
+    @Test
     void aNodeWhoseLeaseRanOutCannotWriteOverTheOwnerThatTookItOver() throws Exception {
         OutboundRecord queued = ledger.recordOutbound("outbound/x.csv", 7, MODIFIED);
         try (Ledger otherNode = openAnotherLedger(clock)) {
