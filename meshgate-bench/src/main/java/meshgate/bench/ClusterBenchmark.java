@@ -16,13 +16,15 @@ import meshgate.client.MeshClient;
 import meshgate.client.MeshTls;
 import meshgate.gateway.Gateway;
 import meshgate.gateway.config.GatewayConfigLoader;
+import meshgate.gateway.store.LocalFolderStore;
+import meshgate.gateway.store.ObjectStore;
 import meshgate.gateway.store.ObjectWriter;
 import meshgate.gateway.store.S3ObjectStore;
 
 /**
  * Gateway nodes sharing an S3 bucket (S3Proxy) and a PostgreSQL ledger (embedded) or a DynamoDB ledger (a table on
  * the DynamoDB-API endpoint given, or on AWS), sending the same number of small objects with 1 node and then with 3,
- * in the same run.
+ * in the same run, after one node on a local folder and its embedded ledger has sent as many, as the baseline.
  */
 final class ClusterBenchmark {
     private static final String KEY = LocalS3.KEY;
@@ -77,8 +79,18 @@ final class ClusterBenchmark {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
                 LocalMesh mesh = new LocalMesh(dir, b -> { });
                 MeshClient recipient = client(mesh, "X26ABC2")) {
-            Report report = new Report("gateway nodes sharing S3 and " + (dynamoDb.isPresent() ? "DynamoDB"
-                    : "PostgreSQL") + " (" + count + " objects of 1-10 KiB)");
+            String shared = dynamoDb.isPresent() ? "DynamoDB" : "PostgreSQL";
+            Report report = new Report("gateway nodes sharing S3 and " + shared + " (" + count
+                    + " objects of 1-10 KiB)");
+            // The baseline: the same objects sent by one node on a local folder and its embedded (H2) ledger.
+            Path local = dir.resolve("local");
+            String localSettings = String.join("\n", "store:", "  type: local", "  root: " + local,
+                    "ledger:", "  type: embedded", "  path: " + local.resolve("ledger/meshgate"), "");
+            double baseline;
+            try (LocalFolderStore store = new LocalFolderStore(local)) {
+                baseline = round(report, "1 node, local folder and H2 (baseline)", mesh, recipient, count, "local",
+                        store, n -> config(mesh, dir, "local", n, localSettings), 1);
+            }
             double single = 0;
             for (int nodes : new int[] {1, 3}) {
                 String name = "nodes" + nodes;
@@ -91,39 +103,21 @@ final class ClusterBenchmark {
                 String ledger = dynamoDb.map(d -> d.yaml(table)).orElseGet(() -> String.join("\n", "ledger:",
                         "  type: postgresql", "  jdbc_url: " + postgres.getJdbcUrl("postgres", name),
                         "  user: postgres", ""));
-                Deliveries deliveries = new Deliveries();
-                put(s3, name, count, deliveries);
-                long start = System.nanoTime();
-                List<Gateway> gateways = new ArrayList<>();
-                Deliveries.Settling settling;
+                double rate;
                 try (S3ObjectStore bucket = s3.store(name)) {
-                    for (int i = 1; i <= nodes; i++) {
-                        gateways.add(Gateway.start(GatewayConfigLoader.load(config(mesh, dir, name, i, endpoint,
-                                ledger), LocalMesh.ENVIRONMENT)));
-                    }
-                    settling = deliveries.settle(() -> {
-                        long arrived = recipient.inboxCount();
-                        return new Deliveries.Progress(bucket.list("outbound/").size(), arrived,
-                                Math.max(0, deliveries.dropped() - arrived));
-                    });
+                    rate = round(report, nodes + (nodes == 1 ? " node" : " nodes") + ", S3 and " + shared, mesh,
+                            recipient, count, name, bucket, n -> config(mesh, dir, name, n,
+                            s3Settings(name, endpoint, dir.resolve(name + "-node-" + n)) + ledger), nodes);
                 } finally {
-                    gateways.forEach(Gateway::close);
                     if (dynamoDb.isPresent()) {
                         dynamoDb.get().deleteTable(table);
                     }
                 }
-                Deliveries.Outcome outcome;
-                try (MeshClient sender = client(mesh, "X26ABC1")) {
-                    outcome = deliveries.collectInbox(recipient, sender);
-                }
-                double rate = outcome.unique() / settling.secondsSince(start);
                 if (nodes == 1) {
                     single = rate;
-                }
-                report.row(nodes + (nodes == 1 ? " node" : " nodes"), String.format("%.1f messages/s (%d sent "
-                        + "once each, checked by SHA-256)", rate, outcome.unique()));
-                report.settling(settling).outcome(outcome);
-                if (nodes == 3) {
+                    report.row("ratio 1 node on S3 and " + shared + " / baseline", String.format("%.2f",
+                            rate / baseline));
+                } else {
                     report.row("ratio 3 nodes / 1 node", String.format("%.2f (all nodes share this machine's %d cores)",
                             rate / single, Runtime.getRuntime().availableProcessors()));
                 }
@@ -134,27 +128,79 @@ final class ClusterBenchmark {
         }
     }
 
-    private static void put(LocalS3 s3, String bucket, int count, Deliveries deliveries) throws Exception {
-        try (S3ObjectStore store = s3.store(bucket)) {
-            java.util.Random random = new java.util.Random(count);
-            for (int i = 0; i < count; i++) {
-                byte[] content = new byte[1024 + random.nextInt(9 * 1024)];
-                random.nextBytes(content);
-                String localId = bucket + "-" + i;
-                try (ObjectWriter writer = store.create("outbound/" + localId + ".dat",
-                        Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2", "mex-workflowid", "TEST_WORKFLOW",
-                                "mex-localid", localId))) {
-                    writer.stream().write(content);
-                    writer.commit();
-                }
-                deliveries.expect(localId, content);
+    /** A node's settings file, made for node {@code n} of a round. */
+    private interface NodeConfig {
+        Path make(int node) throws Exception;
+    }
+
+    /**
+     * Puts {@code count} objects under {@code outbound/} of {@code store}, starts {@code nodes} gateways on it, waits
+     * until they have sent everything, and counts what the recipient's inbox holds. Returns messages per second.
+     */
+    private static double round(Report report, String label, LocalMesh mesh, MeshClient recipient, int count,
+            String name, ObjectStore store, NodeConfig config, int nodes) throws Exception {
+        Deliveries deliveries = new Deliveries();
+        put(store, name, count, deliveries);
+        long start = System.nanoTime();
+        List<Gateway> gateways = new ArrayList<>();
+        Deliveries.Settling settling;
+        try {
+            for (int i = 1; i <= nodes; i++) {
+                gateways.add(Gateway.start(GatewayConfigLoader.load(config.make(i), LocalMesh.ENVIRONMENT)));
             }
+            settling = deliveries.settle(() -> {
+                long arrived = recipient.inboxCount();
+                return new Deliveries.Progress(store.list("outbound/").size(), arrived,
+                        Math.max(0, deliveries.dropped() - arrived));
+            });
+        } finally {
+            gateways.forEach(Gateway::close);
+        }
+        Deliveries.Outcome outcome;
+        try (MeshClient sender = client(mesh, "X26ABC1")) {
+            outcome = deliveries.collectInbox(recipient, sender);
+        }
+        double rate = outcome.unique() / settling.secondsSince(start);
+        report.row(label, String.format("%.1f messages/s (%d sent once each, checked by SHA-256)", rate,
+                outcome.unique()));
+        report.settling(settling).outcome(outcome);
+        return rate;
+    }
+
+    private static void put(ObjectStore store, String round, int count, Deliveries deliveries) throws Exception {
+        java.util.Random random = new java.util.Random(count);
+        for (int i = 0; i < count; i++) {
+            byte[] content = new byte[1024 + random.nextInt(9 * 1024)];
+            random.nextBytes(content);
+            String localId = round + "-" + i;
+            try (ObjectWriter writer = store.create("outbound/" + localId + ".dat",
+                    Map.of("mex-from", "X26ABC1", "mex-to", "X26ABC2", "mex-workflowid", "TEST_WORKFLOW",
+                            "mex-localid", localId))) {
+                writer.stream().write(content);
+                writer.commit();
+            }
+            deliveries.expect(localId, content);
         }
     }
 
-    private static Path config(LocalMesh mesh, Path dir, String bucket, int node, URI endpoint, String ledger)
+    private static String s3Settings(String bucket, URI endpoint, Path root) {
+        return String.join("\n",
+                "store:",
+                "  type: s3",
+                "  bucket: " + bucket,
+                "  endpoint: " + endpoint,
+                "  region: us-east-1",
+                "  path_style: true",
+                "  access_key_id: " + KEY,
+                "  secret_access_key: " + SECRET,
+                "  root: " + root,
+                "");
+    }
+
+    /** Node {@code node}'s settings: {@code storeAndLedger} and what every round shares. */
+    private static Path config(LocalMesh mesh, Path dir, String round, int node, String storeAndLedger)
             throws Exception {
-        Path root = Files.createDirectories(dir.resolve(bucket + "-node-" + node));
+        Path root = Files.createDirectories(dir.resolve(round + "-node-" + node));
         String yaml = String.join("\n",
                 "base_url: " + mesh.sandbox.baseUrl(),
                 "shared_key: TestKey",
@@ -166,16 +212,7 @@ final class ClusterBenchmark {
                 "    certificate: " + mesh.certificates.clientCertificate("X26ABC1"),
                 "    private_key: " + mesh.certificates.clientKey("X26ABC1"),
                 "    private_key_passphrase: {env: MESHGATE_BENCH_PASSPHRASE}",
-                "store:",
-                "  type: s3",
-                "  bucket: " + bucket,
-                "  endpoint: " + endpoint,
-                "  region: us-east-1",
-                "  path_style: true",
-                "  access_key_id: " + KEY,
-                "  secret_access_key: " + SECRET,
-                "  root: " + root,
-                ledger + "send_concurrency: 8",
+                storeAndLedger + "send_concurrency: 8",
                 "poll_interval: 1h",
                 "outbound_rescan_interval: 500ms",
                 "outbound_settle_time: 0s",
